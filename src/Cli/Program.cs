@@ -1,5 +1,4 @@
-using WirelessGnn.Graphs;
-Console.WriteLine(TorchDevice.Describe());
-var a = TorchSharp.torch.randn(3, 3, requires_grad: true);
-var b = a.matmul(a).sum(); b.backward();
-Console.WriteLine(a.grad!.shape.Length);
+using System.CommandLine;
+using WirelessGnn.Cli;
+
+return WgnnCommand.Create().Parse(args).Invoke();

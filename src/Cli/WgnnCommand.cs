@@ -1,0 +1,47 @@
+using System.CommandLine;
+
+namespace WirelessGnn.Cli;
+
+/// <summary>The <c>wgnn</c> root command and its common options.</summary>
+public static class WgnnCommand
+{
+    /// <summary><c>--device cpu|cuda|cuda:N|auto</c>, shared by every command that computes.</summary>
+    public static readonly Option<string> Device = new("--device")
+    {
+        Description = "Compute device: cpu, cuda, cuda:N or auto (CUDA when available). CUDA without a GPU falls back to CPU with a warning.",
+        DefaultValueFactory = _ => "auto",
+        Recursive = true,
+    };
+
+    /// <summary><c>--verbose</c>: stack traces on errors.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print stack traces on errors.",
+        Recursive = true,
+    };
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("wgnn — graph neural networks for wireless resource allocation (WirelessGnn).");
+        root.Options.Add(Device);
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(InfoCommand.Create());
+        return root;
+    }
+
+    /// <summary>Runs <paramref name="body"/>, turning errors into one clear line and exit code 1.</summary>
+    public static int Guarded(ParseResult parse, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (!parse.GetValue(Verbose))
+        {
+            Console.Error.WriteLine($"wgnn: error: {Innermost(e).Message}");
+            return 1;
+        }
+    }
+
+    private static Exception Innermost(Exception e) => e is TypeInitializationException { InnerException: { } inner } ? Innermost(inner) : e;
+}
