@@ -124,6 +124,14 @@ public sealed class DenseNodeSet : NodeSet
         return x[Mask];
     }
 
+    public override Tensor ToPadded(Tensor x)
+    {
+        Check(x);
+        var padding = Mask.logical_not();
+        for (long d = 2; d < x.dim(); d++) padding = padding.unsqueeze(-1);
+        return x.masked_fill(padding, 0);
+    }
+
     private void Check(Tensor x)
     {
         if (x.dim() < 2 || x.shape[0] != Mask.shape[0] || x.shape[1] != Mask.shape[1])

@@ -75,6 +75,12 @@ public abstract class NodeSet
     /// <summary>Stacks node-layout rows into <c>[N_total, F]</c> (graph-major order); the identity on the sparse layout.</summary>
     public abstract Tensor Flatten(Tensor x);
 
+    /// <summary>
+    /// Node-layout rows padded per graph to <c>[B, N_max, F]</c> with zeros in the padding (e.g. per-node decisions
+    /// for a batched objective); the identity on the dense layout up to the zeroed padding.
+    /// </summary>
+    public abstract Tensor ToPadded(Tensor x);
+
     protected void CheckRows(Tensor x, long rows, string what)
     {
         if (x.dim() < 1 || x.shape[0] != rows)

@@ -108,6 +108,15 @@ public sealed class SparseNodeSet : NodeSet
     }
 
     public override Tensor Flatten(Tensor x) => x;
+
+    public override Tensor ToPadded(Tensor x)
+    {
+        CheckRows(x, GraphOf.Index.shape[0], "node tensor");
+        var parts = Split(x);
+        long max = Counts.Max();
+        var padded = parts.Select(p => nn.functional.pad(p, new long[] { 0, 0, 0, max - p.shape[0] })).ToArray();
+        return stack(padded);
+    }
 }
 
 /// <summary>One relation as source index <c>[E]</c> + target segment index + edge features <c>[E, Fe]</c>.</summary>
