@@ -26,6 +26,8 @@ public static class WgnnCommand
         root.Options.Add(Device);
         root.Options.Add(Verbose);
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        foreach (var command in RunCommands.Create()) root.Subcommands.Add(command);
         return root;
     }
 

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using WirelessGnn.Models.Plugins;
+
+namespace WirelessGnn.Models.Configuration;
+
+/// <summary>
+/// Builds a plugin's config from its defaults, an optional JSON file (<c>--config</c>) and <c>--set key=value</c>
+/// overrides (dotted paths, e.g. <c>training.steps=500</c>), and validates the result. Unknown keys and values of
+/// the wrong type fail with a message naming the key and what was expected.
+/// </summary>
+public static class ConfigBinder
+{
+    /// <summary>camelCase property names, enums as strings, indented: the form of configs in files and reports.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static JsonObject ToJson(object config) => (JsonObject)JsonSerializer.SerializeToNode(config, config.GetType(), Json)!;
+
+    public static T FromJson<T>(JsonObject json) where T : class => (T)FromJson(json, typeof(T));
+
+    public static object FromJson(JsonObject json, Type type)
+    {
+        try
+        {
+            return json.Deserialize(type, Json) ?? throw new ArgumentException("config: empty JSON.");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"config: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Defaults, then the file's values, then the overrides; validated.</summary>
+    public static T Resolve<T>(T defaults, JsonObject? file, IEnumerable<string> overrides) where T : class, IPluginConfig
+    {
+        var json = ToJson(defaults);
+        if (file is not null) Merge(json, file, "");
+        foreach (var assignment in overrides) Set(json, assignment);
+        var config = FromJson<T>(json);
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>Reads a JSON config file; a clear error when it is missing or malformed.</summary>
+    public static JsonObject ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--config: file '{path}' not found.");
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new ArgumentException($"--config: '{path}' must hold a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"--config: '{path}' is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Applies one <c>key=value</c>; the value is parsed as JSON (number, bool, string, object) or taken as a string.</summary>
+    public static void Set(JsonObject json, string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new ArgumentException($"--set '{assignment}': expected key=value, e.g. training.steps=500.");
+        var path = assignment[..eq].Trim().Split('.');
+        var text = assignment[(eq + 1)..].Trim();
+        JsonObject node = json;
+        for (int i = 0; i < path.Length; i++)
+        {
+            var key = FindKey(node, path[i], string.Join('.', path[..(i + 1)]));
+            if (i == path.Length - 1)
+            {
+                node[key] = Parse(text, node[key], assignment[..eq]);
+                return;
+            }
+            node = node[key] as JsonObject
+                ?? throw new ArgumentException($"--set '{assignment[..eq]}': '{string.Join('.', path[..(i + 1)])}' is not a section.");
+        }
+    }
+
+    private static void Merge(JsonObject target, JsonObject source, string prefix)
+    {
+        foreach (var (name, value) in source)
+        {
+            var key = FindKey(target, name, prefix + name);
+            if (value is JsonObject child && target[key] is JsonObject existing) Merge(existing, child, prefix + key + ".");
+            else target[key] = value?.DeepClone();
+        }
+    }
+
+    private static string FindKey(JsonObject node, string name, string path) =>
+        node.Select(kv => kv.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown config key '{path}'. Known keys here: {string.Join(", ", node.Select(kv => kv.Key))}.");
+
+    private static JsonNode? Parse(string text, JsonNode? current, string key)
+    {
+        JsonNode? parsed;
+        try { parsed = JsonNode.Parse(text); }
+        catch (JsonException) { parsed = JsonValue.Create(text); }
+        // A string setting keeps a value like 42 or true as text; a numeric setting refuses text.
+        if (current is JsonValue v && v.GetValueKind() == JsonValueKind.String && parsed is JsonValue p && p.GetValueKind() != JsonValueKind.String)
+            return JsonValue.Create(text);
+        if (current is JsonValue n && n.GetValueKind() == JsonValueKind.Number && !(parsed is JsonValue q && q.GetValueKind() == JsonValueKind.Number))
+            throw new ArgumentException($"--set {key}={text}: expected a number.");
+        if (current is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+            && !(parsed is JsonValue r && r.GetValueKind() is JsonValueKind.True or JsonValueKind.False))
+            throw new ArgumentException($"--set {key}={text}: expected true or false.");
+        return parsed;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using TorchSharp;
+using WirelessGnn.Models.Plugins;
+using WirelessGnn.Models.Reporting;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Models.Evaluation;
+
+/// <summary>Per-instance results of one method on one evaluation set.</summary>
+/// <param name="Metrics">Metric name -> value per instance (the first is the primary metric).</param>
+/// <param name="SecondsPerInstance">Time per instance samples (for the model: batch time / batch size, one per batch).</param>
+public sealed record MethodScores(IReadOnlyDictionary<string, double[]> Metrics, double[] SecondsPerInstance, int BatchSize)
+{
+    public TimingSummary Timing => new(Percentile(SecondsPerInstance, 0.5), Percentile(SecondsPerInstance, 0.9), BatchSize, Metrics.First().Value.Length);
+
+    public static double Percentile(double[] samples, double q)
+    {
+        if (samples.Length == 0) return double.NaN;
+        var sorted = samples.Order().ToArray();
+        double rank = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(rank), hi = (int)Math.Ceiling(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+}
+
+/// <summary>The model and every baseline on one evaluation set.</summary>
+public sealed record SetEvaluation(string Set, MethodScores Model, IReadOnlyDictionary<string, MethodScores> Baselines, double PrepareSecondsPerInstance);
+
+/// <summary>
+/// Scores the model and the baselines on the same seeded instances with the same objective (the plugin's
+/// <see cref="ModelPlugin{TConfig,TInstance,TBatch}.Score"/>). Timing: the model is timed per batch (network forward
+/// and decision, after one untimed warm-up batch; input preparation timed separately); baselines per instance
+/// (after one untimed warm-up solve).
+/// </summary>
+public sealed class Evaluator<TConfig, TInstance, TBatch>
+    where TConfig : class, IPluginConfig
+    where TBatch : IDisposable
+{
+    private readonly ModelPlugin<TConfig, TInstance, TBatch> _plugin;
+    private readonly Device _device;
+
+    public Evaluator(ModelPlugin<TConfig, TInstance, TBatch> plugin, Device device)
+    {
+        _plugin = plugin;
+        _device = device;
+    }
+
+    /// <param name="network">The trained network, or null to score the baselines only.</param>
+    /// <param name="batchSize">Instances per inference batch (stated in the report).</param>
+    /// <param name="log">Progress lines (baselines can be slow).</param>
+    public SetEvaluation Evaluate(nn.Module? network, EvaluationSet<TConfig> set, int batchSize, Action<string>? log = null)
+    {
+        var instances = _plugin.Sample(set.Config, set.Instances, set.Seed);
+        var chunks = instances.Chunk(batchSize).Select(c => (IReadOnlyList<TInstance>)c).ToList();
+        var modelMetrics = new List<IReadOnlyDictionary<string, double[]>>();
+        var modelTimes = new List<double>();
+        double prepareSeconds = 0;
+        var baselineDecisions = _plugin.Baselines(set.Config).ToDictionary(b => b.Name, _ => new List<double[]>());
+        var baselineTimes = baselineDecisions.Keys.ToDictionary(k => k, _ => new List<double>());
+
+        foreach (var baseline in _plugin.Baselines(set.Config))
+        {
+            var rng = new Random(set.Seed);
+            baseline.Solve(instances[0], new Random(set.Seed));   // warm-up (JIT), untimed
+            var clock = new Stopwatch();
+            for (int i = 0; i < instances.Count; i++)
+            {
+                clock.Restart();
+                var decision = baseline.Solve(instances[i], rng);
+                clock.Stop();
+                baselineDecisions[baseline.Name].Add(decision);
+                baselineTimes[baseline.Name].Add(clock.Elapsed.TotalSeconds);
+                if (log is not null && (i + 1) % Math.Max(1, instances.Count / 4) == 0)
+                    log($"{set.Name}: {baseline.Name} {i + 1}/{instances.Count}");
+            }
+        }
+
+        var baselineMetrics = baselineDecisions.Keys.ToDictionary(k => k, _ => new List<IReadOnlyDictionary<string, double[]>>());
+        using (var noGrad = no_grad())
+        {
+            network?.eval();
+            bool warm = false;
+            int offset = 0;
+            foreach (var chunk in chunks)
+            {
+                using var scope = NewDisposeScope();
+                var clock = Stopwatch.StartNew();
+                using var batch = _plugin.Prepare(chunk, set.Config, _device);
+                prepareSeconds += clock.Elapsed.TotalSeconds;
+                if (network is not null)
+                {
+                    if (!warm) { _plugin.Decide(network, batch, set.Config); warm = true; }
+                    Synchronize();
+                    clock.Restart();
+                    var decision = _plugin.Decide(network, batch, set.Config);
+                    Synchronize();
+                    modelTimes.Add(clock.Elapsed.TotalSeconds / chunk.Count);
+                    modelMetrics.Add(_plugin.Score(decision, batch));
+                }
+                foreach (var (name, decisions) in baselineDecisions)
+                    baselineMetrics[name].Add(_plugin.Score(_plugin.ToDecision(decisions.GetRange(offset, chunk.Count), batch), batch));
+                offset += chunk.Count;
+            }
+        }
+
+        var model = new MethodScores(Concat(modelMetrics), modelTimes.ToArray(), batchSize);
+        var baselines = baselineMetrics.ToDictionary(kv => kv.Key,
+            kv => new MethodScores(Concat(kv.Value), baselineTimes[kv.Key].ToArray(), 1));
+        return new SetEvaluation(set.Name, model, baselines, prepareSeconds / instances.Count);
+    }
+
+    private void Synchronize()
+    {
+        if (_device.type == DeviceType.CUDA) cuda.synchronize(_device);
+    }
+
+    private static IReadOnlyDictionary<string, double[]> Concat(List<IReadOnlyDictionary<string, double[]>> parts)
+    {
+        if (parts.Count == 0) return new Dictionary<string, double[]>();
+        return parts[0].Keys.ToDictionary(k => k, k => parts.SelectMany(p => p[k]).ToArray());
+    }
+}

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using TorchSharp;
+using WirelessGnn.Models.Checkpoints;
+using WirelessGnn.Models.Plugins;
+using WirelessGnn.Models.Reporting;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Models.Training;
+
+/// <summary>What a training run did.</summary>
+public sealed record TrainingResult(long Steps, double WallSeconds, double PeakNativeMb, double FinalLoss,
+    double BestValidation, long BestStep, bool StoppedEarly, IReadOnlyList<double> Losses,
+    IReadOnlyList<(long Step, double Value)> Validations, IReadOnlyList<(long Step, double RssMb)> Memory);
+
+/// <summary>
+/// The one training loop of every plugin: Adam, a learning-rate schedule, gradient clipping, seeded mini-batches,
+/// a dispose scope per step, validation every N steps on held-out instances, early stop, best-weights restore,
+/// checkpoints and resume. Native memory is sampled at each validation.
+/// </summary>
+public sealed class Trainer<TConfig, TInstance, TBatch>
+    where TConfig : class, IPluginConfig
+    where TBatch : IDisposable
+{
+    private readonly ModelPlugin<TConfig, TInstance, TBatch> _plugin;
+    private readonly TConfig _config;
+    private readonly Device _device;
+    private readonly int _seed;
+
+    public Trainer(ModelPlugin<TConfig, TInstance, TBatch> plugin, TConfig config, Device device, int seed)
+    {
+        _plugin = plugin;
+        _config = config;
+        _device = device;
+        _seed = seed;
+    }
+
+    private TrainingOptions Options => _config.Training;
+
+    /// <summary>Seeds of the training pool and the validation set, derived from the run's seed.</summary>
+    public static int TrainSeed(int seed) => unchecked(seed * 7919 + 1);
+    public static int ValidationSeed(int seed) => unchecked(seed * 7919 + 2);
+
+    /// <summary>Trains <paramref name="network"/> in place; with <paramref name="resumeFrom"/>, from that checkpoint's step.</summary>
+    /// <param name="checkpointPath">Where to write the checkpoint (<c>.safetensors</c>; training state beside it), or null.</param>
+    public TrainingResult Train(nn.Module network, IProgress<TrainingProgress>? progress = null, MetricsLog? log = null,
+        string? checkpointPath = null, string? resumeFrom = null, CheckpointInfo? info = null, CancellationToken cancel = default)
+    {
+        Options.Validate();
+        network.to(_device);
+        var parameters = network.parameters().ToList();
+        if (parameters.Count == 0) throw new InvalidOperationException($"The network of '{_plugin.Info.Name}' has no parameters to train.");
+        var optimizer = optim.Adam(parameters, Options.LearningRate, weight_decay: Options.WeightDecay);
+        var schedule = Options.Schedule switch
+        {
+            LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, Options.Steps, Options.LearningRate * 0.01),
+            LearningRateSchedule.Step => optim.lr_scheduler.StepLR(optimizer, Options.StepEvery, Options.StepDecay),
+            _ => null,
+        };
+
+        long startStep = 0;
+        if (resumeFrom is not null)
+        {
+            Checkpoint.Load(resumeFrom, network);
+            startStep = Checkpoint.LoadTrainingState(Checkpoint.TrainingStatePath(resumeFrom), optimizer);
+            for (long s = 0; s < startStep; s++) schedule?.step();
+        }
+
+        var pool = Options.TrainInstances > 0 ? _plugin.Sample(_config, Options.TrainInstances, TrainSeed(_seed)) : null;
+        var validation = PrepareValidation();
+        var losses = new List<double>();
+        var validations = new List<(long, double)>();
+        var memory = new List<(long, double)>();
+        double best = _plugin.HigherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+        long bestStep = startStep;
+        Dictionary<string, Tensor>? bestWeights = null;
+        int sinceBest = 0;
+        bool stoppedEarly = false;
+        double? lastValidation = null;
+        var clock = Stopwatch.StartNew();
+        long step = startStep;
+        try
+        {
+            while (step < Options.Steps && !cancel.IsCancellationRequested)
+            {
+                step++;
+                double loss;
+                using (var scope = NewDisposeScope())
+                {
+                    using var batch = _plugin.Prepare(NextBatch(pool, step), _config, _device);
+                    network.train();
+                    optimizer.zero_grad();
+                    var lossTensor = _plugin.Loss(network, batch, _config);
+                    loss = lossTensor.item<float>();
+                    if (!double.IsFinite(loss))
+                        throw new InvalidOperationException($"The training loss became {loss} at step {step}; lower training.learningRate or check the instances.");
+                    lossTensor.backward();
+                    if (Options.ClipGradientNorm > 0) nn.utils.clip_grad_norm_(parameters, Options.ClipGradientNorm);
+                    optimizer.step();
+                    schedule?.step();
+                }
+                losses.Add(loss);
+                var row = new Dictionary<string, double> { ["loss"] = loss, ["learning_rate"] = LearningRate(optimizer) };
+
+                if (step % Options.ValidateEvery == 0 || step == Options.Steps)
+                {
+                    double value = Validate(network, validation);
+                    lastValidation = value;
+                    validations.Add((step, value));
+                    memory.Add((step, ProcessMemory.CurrentRssMb()));
+                    row[ValidationColumn] = value;
+                    row["rss_mb"] = memory[^1].Item2;
+                    if (_plugin.HigherIsBetter ? value > best : value < best)
+                    {
+                        best = value;
+                        bestStep = step;
+                        sinceBest = 0;
+                        DisposeAll(bestWeights);
+                        bestWeights = Snapshot(network);
+                    }
+                    else if (Options.EarlyStopPatience > 0 && ++sinceBest >= Options.EarlyStopPatience)
+                    {
+                        stoppedEarly = true;
+                    }
+                }
+                log?.Append(step, row);
+                progress?.Report(new TrainingProgress(step, Options.Steps, loss, lastValidation, LearningRate(optimizer), clock.Elapsed));
+                if (checkpointPath is not null && Options.CheckpointEvery > 0 && step % Options.CheckpointEvery == 0)
+                    SaveCheckpoint(network, optimizer, checkpointPath, info, step);
+                if (stoppedEarly) break;
+            }
+            if (bestWeights is not null) network.load_state_dict(bestWeights);
+            if (checkpointPath is not null) SaveCheckpoint(network, optimizer, checkpointPath, info, step);
+        }
+        finally
+        {
+            DisposeAll(bestWeights);
+            foreach (var b in validation) b.Batch.Dispose();
+        }
+        return new TrainingResult(step, clock.Elapsed.TotalSeconds, ProcessMemory.PeakRssMb(), losses.Count > 0 ? losses[^1] : double.NaN,
+            best, bestStep, stoppedEarly, losses, validations, memory);
+    }
+
+    private void SaveCheckpoint(nn.Module network, optim.Optimizer optimizer, string path, CheckpointInfo? info, long step)
+    {
+        var meta = (info ?? new CheckpointInfo(_plugin.Info.Name, _plugin.Info.Version, _seed, "{}", null, step, "")) with { Step = step };
+        Checkpoint.Save(path, network, meta);
+        Checkpoint.SaveTrainingState(Checkpoint.TrainingStatePath(path), optimizer, step);
+    }
+
+    private IReadOnlyList<TInstance> NextBatch(IReadOnlyList<TInstance>? pool, long step)
+    {
+        int size = Options.BatchSize;
+        if (pool is null) return _plugin.Sample(_config, size, unchecked(TrainSeed(_seed) * 31 + (int)step));
+        // Epoch e visits the pool in the order of a permutation seeded by (seed, e): resumable from any step.
+        long perEpoch = pool.Count / size;
+        long epoch = (step - 1) / perEpoch, slot = (step - 1) % perEpoch;
+        var order = Permutation(pool.Count, unchecked(_seed * 104729 + (int)epoch));
+        return Enumerable.Range((int)(slot * size), size).Select(i => pool[order[i]]).ToList();
+    }
+
+    private readonly Dictionary<int, int[]> _permutations = new();
+
+    private int[] Permutation(int n, int seed)
+    {
+        if (_permutations.TryGetValue(seed, out var p)) return p;
+        _permutations.Clear();
+        p = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(p);
+        return _permutations[seed] = p;
+    }
+
+    private List<(TBatch Batch, int Count)> PrepareValidation()
+    {
+        var instances = _plugin.Sample(_config, Options.ValidationInstances, ValidationSeed(_seed));
+        int chunk = Math.Max(Options.BatchSize, 256);
+        var batches = new List<(TBatch, int)>();
+        for (int i = 0; i < instances.Count; i += chunk)
+        {
+            var part = instances.Skip(i).Take(chunk).ToList();
+            batches.Add((_plugin.Prepare(part, _config, _device), part.Count));
+        }
+        return batches;
+    }
+
+    /// <summary>The columns of the training curve (metrics.csv), in order.</summary>
+    public IReadOnlyList<string> MetricsColumns => new[] { "loss", "learning_rate", ValidationColumn, "rss_mb" };
+
+    private string ValidationColumn => "validation_" + _plugin.PrimaryMetric;
+
+    /// <summary>Mean of the primary metric over the validation set, in eval mode without gradients.</summary>
+    private double Validate(nn.Module network, List<(TBatch Batch, int Count)> validation)
+    {
+        network.eval();
+        double sum = 0;
+        int count = 0;
+        using var noGrad = no_grad();
+        foreach (var (batch, n) in validation)
+        {
+            using var scope = NewDisposeScope();
+            var metrics = _plugin.Score(_plugin.Decide(network, batch, _config), batch);
+            sum += metrics[_plugin.PrimaryMetric].Sum();
+            count += n;
+        }
+        network.train();
+        return sum / count;
+    }
+
+    private static double LearningRate(optim.Optimizer optimizer) => optimizer.ParamGroups.First().LearningRate;
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module network) =>
+        network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+        tensors.Clear();
+    }
+}

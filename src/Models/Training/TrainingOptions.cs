@@ -1,0 +1,61 @@
+namespace WirelessGnn.Models.Training;
+
+/// <summary>Learning-rate schedule over the training steps.</summary>
+public enum LearningRateSchedule
+{
+    Constant,
+    /// <summary>Cosine annealing from the initial rate to 1% of it at the last step.</summary>
+    Cosine,
+    /// <summary>Multiply by <see cref="TrainingOptions.StepDecay"/> every <see cref="TrainingOptions.StepEvery"/> steps.</summary>
+    Step,
+}
+
+/// <summary>Settings of the generic trainer; every plugin's config holds one (<c>--set training.steps=500</c>).</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Optimiser steps (mini-batches), 1..10^7.</summary>
+    public int Steps { get; init; } = 2000;
+    /// <summary>Instances per mini-batch, 1..65536.</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Training instances sampled once and reshuffled every epoch; 0 means a fresh mini-batch every step.</summary>
+    public int TrainInstances { get; init; } = 10000;
+    /// <summary>Held-out instances used for validation (and early stop), 1..10^6.</summary>
+    public int ValidationInstances { get; init; } = 500;
+    /// <summary>Validate every N steps (and at the last step), 1..Steps.</summary>
+    public int ValidateEvery { get; init; } = 100;
+    /// <summary>Stop after this many validations without improvement; 0 disables early stop.</summary>
+    public int EarlyStopPatience { get; init; }
+    /// <summary>Adam learning rate, (0, 1].</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+    public int StepEvery { get; init; } = 1000;
+    public double StepDecay { get; init; } = 0.5;
+    /// <summary>Adam weight decay, [0, 1).</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
+    public double ClipGradientNorm { get; init; } = 1.0;
+    /// <summary>Write a resumable checkpoint every N steps; 0 only at the end.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Throws naming the first field outside its range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string field, object value, string range)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException($"training.{field}", value, $"training.{field} = {value} is out of range; expected {range}.");
+        }
+        Check(Steps is >= 1 and <= 10_000_000, "steps", Steps, "1..10000000");
+        Check(BatchSize is >= 1 and <= 65536, "batchSize", BatchSize, "1..65536");
+        Check(TrainInstances is >= 0 and <= 10_000_000, "trainInstances", TrainInstances, "0..10000000 (0: fresh samples every step)");
+        Check(TrainInstances == 0 || TrainInstances >= BatchSize, "trainInstances", TrainInstances, $">= batchSize ({BatchSize}) or 0");
+        Check(ValidationInstances is >= 1 and <= 1_000_000, "validationInstances", ValidationInstances, "1..1000000");
+        Check(ValidateEvery >= 1, "validateEvery", ValidateEvery, ">= 1");
+        Check(EarlyStopPatience >= 0, "earlyStopPatience", EarlyStopPatience, ">= 0");
+        Check(LearningRate > 0 && LearningRate <= 1, "learningRate", LearningRate, "(0, 1]");
+        Check(StepEvery >= 1, "stepEvery", StepEvery, ">= 1");
+        Check(StepDecay > 0 && StepDecay <= 1, "stepDecay", StepDecay, "(0, 1]");
+        Check(WeightDecay >= 0 && WeightDecay < 1, "weightDecay", WeightDecay, "[0, 1)");
+        Check(ClipGradientNorm >= 0 && double.IsFinite(ClipGradientNorm), "clipGradientNorm", ClipGradientNorm, ">= 0 (0 disables)");
+        Check(CheckpointEvery >= 0, "checkpointEvery", CheckpointEvery, ">= 0");
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using TorchSharp;
+using WirelessGnn.Models.Checkpoints;
+using WirelessGnn.Models.Configuration;
+using WirelessGnn.Models.Experiments;
+using WirelessGnn.Models.Reporting;
+using WirelessGnn.Models.Training;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Tests.Models;
+
+[TestFixture]
+public class TrainingTests
+{
+    private string _directory = "";
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "wgnn-training-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    private static (TrainingResult Result, nn.Module Network) Train(ToyConfig config, int seed, string? checkpoint = null, string? resume = null)
+    {
+        var plugin = new ToyPlugin();
+        torch.manual_seed(seed);
+        var network = plugin.CreateNetwork(config);
+        var result = new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, seed).Train(network, checkpointPath: checkpoint, resumeFrom: resume);
+        return (result, network);
+    }
+
+    private static float[] Weights(nn.Module network) =>
+        network.parameters().SelectMany(p => p.detach().flatten().data<float>().ToArray()).ToArray();
+
+    [Test]
+    public void Training_reduces_the_loss_and_validates_on_schedule()
+    {
+        var (result, _) = Train(new ToyConfig(), 1);
+        Assert.That(result.Steps, Is.EqualTo(30));
+        Assert.That(result.Validations.Select(v => v.Step), Is.EqualTo(new long[] { 10, 20, 30 }));
+        Assert.That(result.Losses.Skip(25).Average(), Is.LessThan(result.Losses.Take(5).Average()));
+        Assert.That(result.BestValidation, Is.EqualTo(result.Validations.Max(v => v.Value)));
+    }
+
+    [Test]
+    public void Same_seed_gives_the_same_numbers_and_another_seed_does_not()
+    {
+        var a = Train(new ToyConfig(), 5);
+        var b = Train(new ToyConfig(), 5);
+        var c = Train(new ToyConfig(), 6);
+        Assert.That(b.Result.Losses, Is.EqualTo(a.Result.Losses));
+        Assert.That(Weights(b.Network), Is.EqualTo(Weights(a.Network)));
+        Assert.That(c.Result.Losses, Is.Not.EqualTo(a.Result.Losses));
+    }
+
+    [Test]
+    public void Resuming_from_a_checkpoint_continues_exactly_where_training_stopped()
+    {
+        var config = new ToyConfig { Training = new ToyConfig().Training with { Steps = 20, ValidateEvery = 20, Schedule = LearningRateSchedule.Constant } };
+        var straight = Train(config, 3);
+        var half = Path.Combine(_directory, "half.safetensors");
+        Train(config with { Training = config.Training with { Steps = 10, ValidateEvery = 10 } }, 3, checkpoint: half);
+        var resumed = Train(config, 3, resume: half);
+        Assert.That(resumed.Result.Losses, Is.EqualTo(straight.Result.Losses.Skip(10)));
+        Assert.That(Weights(resumed.Network), Is.EqualTo(Weights(straight.Network)));
+    }
+
+    [Test]
+    public void Native_memory_stays_flat_over_many_steps()
+    {
+        var config = new ToyConfig { Training = new ToyConfig().Training with { Steps = 600, ValidateEvery = 100, TrainInstances = 128 } };
+        var (result, _) = Train(config, 2);
+        // After the first validation (allocator warm-up), resident memory must not keep growing.
+        var rss = result.Memory.Select(m => m.RssMb).ToArray();
+        TestContext.Out.WriteLine("RSS MB at validations: " + string.Join(", ", rss.Select(r => r.ToString("F1"))));
+        Assert.That(rss[^1] - rss[1], Is.LessThan(20), "resident memory grew over 400 steps");
+        Assert.That(result.PeakNativeMb, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void A_non_finite_loss_stops_training_with_a_clear_message()
+    {
+        var config = new ToyConfig { Training = new ToyConfig().Training with { LearningRate = 1.0, ClipGradientNorm = 0 } };
+        var plugin = new ToyPlugin();
+        torch.manual_seed(1);
+        var network = plugin.CreateNetwork(config);
+        using (no_grad()) foreach (var p in network.parameters()) p.fill_(float.NaN);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, 1).Train(network));
+        Assert.That(e!.Message, Does.Contain("loss became NaN at step 1"));
+    }
+
+    [Test]
+    public void Config_overrides_are_applied_and_validated_naming_the_key()
+    {
+        var config = ConfigBinder.Resolve(new ToyConfig(), new JsonObject { ["hidden"] = 4 }, new[] { "training.steps=7", "Training.LearningRate=0.5", "note=42" });
+        Assert.That(config.Hidden, Is.EqualTo(4));
+        Assert.That(config.Training.Steps, Is.EqualTo(7));
+        Assert.That(config.Training.LearningRate, Is.EqualTo(0.5));
+        Assert.That(config.Note, Is.EqualTo("42"));
+
+        var unknown = Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new ToyConfig(), null, new[] { "training.stepz=7" }));
+        Assert.That(unknown!.Message, Does.Contain("Unknown config key 'training.stepz'").And.Contain("steps"));
+        var type = Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new ToyConfig(), null, new[] { "training.steps=many" }));
+        Assert.That(type!.Message, Does.Contain("training.steps=many").And.Contain("expected a number"));
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => ConfigBinder.Resolve(new ToyConfig(), null, new[] { "training.steps=0" }));
+        Assert.That(range!.Message, Does.Contain("training.steps"));
+        var hidden = Assert.Throws<ArgumentOutOfRangeException>(() => ConfigBinder.Resolve(new ToyConfig(), null, new[] { "hidden=1000" }));
+        Assert.That(hidden!.Message, Does.Contain("hidden").And.Contain("1..256"));
+        Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new ToyConfig(), null, new[] { "hidden" }));
+        Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new ToyConfig(), new JsonObject { ["bogus"] = 1 }, Array.Empty<string>()));
+    }
+
+    [Test]
+    public void An_experiment_writes_report_curves_plots_and_a_checkpoint_that_evaluates_to_the_same_numbers()
+    {
+        var plugin = new ToyPlugin();
+        var trained = plugin.Run(new ExperimentRequest { Mode = ExperimentMode.Train, Device = CPU, OutputDirectory = _directory, Seed = 4 });
+        foreach (var file in new[] { "report.json", "metrics.csv", "model.safetensors", "model.state", "training.png", "cdf_test.png" })
+            Assert.That(File.Exists(Path.Combine(_directory, file)), Is.True, file);
+
+        var report = ReportWriter.ReadJson(Path.Combine(_directory, "report.json"));
+        Assert.That(report.Plugin, Is.EqualTo("toy"));
+        Assert.That(report.Seed, Is.EqualTo(4));
+        Assert.That(report.Model!.Metrics.Keys, Does.Contain("neg_mse").And.Contain("ratio_to_zero"));
+        Assert.That(report.Baselines.Keys, Is.EquivalentTo(new[] { "zero" }));
+        Assert.That(report.Training!.Steps, Is.EqualTo(30));
+        Assert.That(report.Model.TimePerInstance.Median, Is.GreaterThan(0));
+        Assert.That(report.Model.Metrics["neg_mse"], Is.GreaterThan(report.Baselines["zero"].Metrics["neg_mse"]), "the model beats predicting zero");
+        var (columns, rows) = MetricsLog.Read(Path.Combine(_directory, "metrics.csv"));
+        Assert.That(rows, Has.Count.EqualTo(30));
+        Assert.That(columns, Does.Contain("validation_neg_mse"));
+
+        var evalDir = Path.Combine(_directory, "eval");
+        var evaluated = plugin.Run(new ExperimentRequest
+        {
+            Mode = ExperimentMode.Evaluate, Device = CPU, OutputDirectory = evalDir, Checkpoint = Path.Combine(_directory, "model.safetensors"),
+        });
+        Assert.That(evaluated.Report.Model!.Metrics["neg_mse"], Is.EqualTo(trained.Report.Model!.Metrics["neg_mse"]).Within(1e-9));
+        Assert.That(evaluated.Report.Training, Is.Null);
+        Assert.That(Checkpoint.ReadInfo(Path.Combine(_directory, "model.safetensors")).Step, Is.EqualTo(30));
+    }
+}
