@@ -107,7 +107,11 @@ public sealed class SparseNodeSet : NodeSet
         return x.split(Counts.Select(c => (long)c).ToArray(), 0);
     }
 
-    public override Tensor Flatten(Tensor x) => x;
+    public override Tensor Flatten(Tensor x)
+    {
+        CheckRows(x, GraphOf.Index.shape[0], "node tensor");
+        return x;
+    }
 
     public override Tensor ToPadded(Tensor x)
     {
@@ -143,9 +147,15 @@ public sealed class SparseRelationView : RelationView
 
     public override Tensor InDegree => _inDegree ??= _batch.Own(Segments.Counts.to(float32).unsqueeze(1));
 
-    public override Tensor Source(Tensor xSource) => xSource.index_select(0, SourceIndex);
-    public override Tensor Target(Tensor xTarget) => Segments.Gather(xTarget);
-    public override Tensor Edgewise(nn.Module<Tensor, Tensor> f, Tensor messages) => f.call(messages);
+    public override Tensor Source(Tensor xSource) => CheckNodes(xSource, Relation.Source, "source").index_select(0, SourceIndex);
+    public override Tensor Target(Tensor xTarget) => Segments.Gather(CheckNodes(xTarget, Relation.Target, "target"));
+
+    public override Tensor Edgewise(nn.Module<Tensor, Tensor> f, Tensor messages)
+    {
+        if (messages.dim() < 1 || messages.shape[0] != EdgeCount)
+            throw new ArgumentException($"edge tensor of {Relation}: expected {EdgeCount} rows, got shape [{string.Join(", ", messages.shape)}].");
+        return f.call(messages);
+    }
 
     public override Tensor Aggregate(Tensor messages, Aggregation aggregation) => aggregation switch
     {
@@ -155,4 +165,13 @@ public sealed class SparseRelationView : RelationView
     };
 
     public override Tensor Softmax(Tensor scores) => Segments.Softmax(scores);
+
+    // Without this check a tensor of the wrong node type gathers wrong rows silently (more rows) or fails inside libtorch (fewer).
+    private Tensor CheckNodes(Tensor x, string nodeType, string role)
+    {
+        long rows = _batch.NodeCounts(nodeType).Sum();
+        if (x.dim() < 1 || x.shape[0] != rows)
+            throw new ArgumentException($"{role} node tensor of {Relation}: expected {rows} rows (the '{nodeType}' nodes of the batch), got shape [{string.Join(", ", x.shape)}].");
+        return x;
+    }
 }
