@@ -22,14 +22,15 @@ public sealed class HeteroGraph
         Schema = schema;
         Topology = topology;
         _features = features;
-        _edges = schema.Relations.ToDictionary(r => r, r =>
+        var byRelation = schema.Relations.ToDictionary(r => r, _ => new List<GraphEdge>());
+        foreach (var e in topology.Edges) byRelation[e.Relation].Add(e);
+        _edges = byRelation.ToDictionary(kv => kv.Key, kv =>
         {
-            var edges = topology.Edges.Where(e => e.Relation == r)
-                .OrderBy(e => e.Target.Index).ThenBy(e => e.Source.Index).ToArray();
-            return new RelationEdges(r,
-                edges.Select(e => e.Source.Index).ToArray(),
-                edges.Select(e => e.Target.Index).ToArray(),
-                edges.SelectMany(e => e.Tag.Features).ToArray());
+            var edges = kv.Value;
+            edges.Sort((a, b) => a.Target.Index != b.Target.Index ? a.Target.Index.CompareTo(b.Target.Index) : a.Source.Index.CompareTo(b.Source.Index));
+            var features = new float[edges.Count * kv.Key.EdgeFeatureCount];
+            for (int i = 0; i < edges.Count; i++) edges[i].Tag.Features.CopyTo(features, i * kv.Key.EdgeFeatureCount);
+            return new RelationEdges(kv.Key, edges.Select(e => e.Source.Index).ToArray(), edges.Select(e => e.Target.Index).ToArray(), features);
         });
     }
 

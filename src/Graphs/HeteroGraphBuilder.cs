@@ -56,16 +56,23 @@ public sealed class HeteroGraphBuilder
     public HeteroGraphBuilder AddEdge(Relation relation, int source, int target, params float[] features)
     {
         Schema.Require(relation);
-        Require.InRange(source, 0, NodeCount(relation.Source) - 1, $"source index of {relation}");
-        Require.InRange(target, 0, NodeCount(relation.Target) - 1, $"target index of {relation}");
-        features ??= Array.Empty<float>();
+        return AddCheckedRelationEdge(relation, source, target, features ?? Array.Empty<float>(), clone: true);
+    }
+
+    // The relation is known to be in the schema. Messages are formatted only on failure: this runs once per edge.
+    private HeteroGraphBuilder AddCheckedRelationEdge(Relation relation, int source, int target, float[] features, bool clone = true)
+    {
+        int sources = _features[relation.Source].Count, targets = _features[relation.Target].Count;
+        if ((uint)source >= (uint)sources) Require.InRange(source, 0, sources - 1, $"source index of {relation}");
+        if ((uint)target >= (uint)targets) Require.InRange(target, 0, targets - 1, $"target index of {relation}");
         if (features.Length != relation.EdgeFeatureCount)
             throw new ArgumentException($"Edge {source}->{target} of {relation}: feature vector has length {features.Length}; expected {relation.EdgeFeatureCount}.", nameof(features));
-        Require.Finite(features, $"features of edge {source}->{target} of {relation}");
+        foreach (var f in features)
+            if (!float.IsFinite(f)) Require.Finite(features, $"features of edge {source}->{target} of {relation}");
         if (!_edgeKeys.Add((relation, source, target)))
             throw new ArgumentException($"Edge {source}->{target} of {relation} was added twice.");
         _topology.AddEdge(new GraphEdge(new GraphNode(relation.Source, source), new GraphNode(relation.Target, target),
-            new EdgeData(relation, (float[])features.Clone())));
+            new EdgeData(relation, clone ? (float[])features.Clone() : features)));
         return this;
     }
 
@@ -75,7 +82,7 @@ public sealed class HeteroGraphBuilder
         Schema.Require(relation);
         for (int s = 0; s < NodeCount(relation.Source); s++)
             for (int t = 0; t < NodeCount(relation.Target); t++)
-                if (keep(s, t)) AddEdge(relation, s, t, Features(relation, features, s, t));
+                if (keep(s, t)) AddCheckedRelationEdge(relation, s, t, Features(relation, features, s, t), clone: true);
         return this;
     }
 
