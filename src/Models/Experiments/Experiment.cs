@@ -104,7 +104,10 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
             {
                 foreach (var (name, values) in scores.Metrics) baselineMetrics[baseline][name + suffix] = values.Average();
                 if (s > 0)
+                {
                     baselineMetrics[baseline]["time_per_instance_median_s" + suffix] = scores.Timing.Median;
+                    baselineMetrics[baseline]["time_per_instance_p90_s" + suffix] = scores.Timing.P90;
+                }
                 if (e.Model.Metrics.Count > 0)
                 {
                     var primary = _plugin.PrimaryMetric;
@@ -114,7 +117,11 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
             if (e.Model.Metrics.Count > 0)
             {
                 modelMetrics["input_preparation_s_per_instance" + suffix] = e.PrepareSecondsPerInstance;
-                if (s > 0) modelMetrics["time_per_instance_median_s" + suffix] = e.Model.Timing.Median;
+                if (s > 0)
+                {
+                    modelMetrics["time_per_instance_median_s" + suffix] = e.Model.Timing.Median;
+                    modelMetrics["time_per_instance_p90_s" + suffix] = e.Model.Timing.P90;
+                }
             }
         }
         var main = evaluations[0];

@@ -1,3 +1,4 @@
+using WirelessGnn.Models.Quickstart;
 
 
 namespace WirelessGnn.Models.Plugins;
@@ -7,7 +8,7 @@ public static class PluginCatalog
 {
     private static readonly IModelPlugin[] Plugins =
     {
-
+        new QuickstartPlugin(),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;

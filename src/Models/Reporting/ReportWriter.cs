@@ -123,45 +123,70 @@ public static class ReportWriter
         var methods = new List<(string Name, IReadOnlyDictionary<string, double> Metrics, TimingSummary? Time)>();
         if (report.Model is not null) methods.Add((report.Plugin, report.Model.Metrics, report.Model.TimePerInstance));
         foreach (var (name, result) in report.Baselines ?? new Dictionary<string, MethodResult>()) methods.Add((name, result.Metrics, result.TimePerInstance));
-
-        var metrics = methods.SelectMany(x => x.Metrics.Keys).Distinct().ToList();
         var paper = report.Paper ?? new Dictionary<string, double>();
-        if (paper.Keys.Any(metrics.Contains)) methods.Add(("paper", paper, null));
-        var extraPaper = paper.Where(kv => !metrics.Contains(kv.Key)).ToList();
 
-        string? first = metrics.FirstOrDefault();
-        double modelFirst = report.Model is not null && first is not null && report.Model.Metrics.TryGetValue(first, out var mf) ? mf : double.NaN;
-        bool ratio = report.Model is not null && first is not null && methods.Count > 1;
-
-        var header = new List<string> { "method" };
-        header.AddRange(metrics);
-        if (ratio) header.Add($"model/x {first}");
-        header.Add("median time");
-        header.Add("p90 time");
-
-        var rows = new List<List<string>>();
-        foreach (var (name, values, time) in methods)
-        {
-            var row = new List<string> { name };
-            foreach (var metric in metrics) row.Add(values.TryGetValue(metric, out var v) ? Number(v) : "");
-            if (ratio) row.Add(values.TryGetValue(first!, out var v) ? Number(modelFirst / v) : "");
-            row.Add(time is null ? "" : Seconds(time.Median));
-            row.Add(time is null ? "" : Seconds(time.P90));
-            rows.Add(row);
-        }
-
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{report.Plugin} on {report.Problem}, seed {report.Seed}, device {report.Device}").Append('\n');
-        AppendRow(text, header, widths);
-        AppendRow(text, widths.Select(w => new string('-', w)).ToList(), widths);
-        foreach (var row in rows) AppendRow(text, row, widths);
-        if (rows.Count == 0) text.Append("(no results)\n");
-        foreach (var (name, value) in extraPaper) text.Append(CultureInfo.InvariantCulture, $"paper {name}: {Number(value)}\n");
+        // One block per evaluation set: metrics without a suffix belong to the main set, "name@set" to set "set".
+        var sets = methods.SelectMany(m => m.Metrics.Keys).Select(SetOf).Distinct().ToList();
+        if (sets.Count == 0) sets.Add("");
+        foreach (var set in sets)
+        {
+            var metrics = methods.SelectMany(m => m.Metrics.Keys).Where(k => SetOf(k) == set).Select(BaseName)
+                .Where(k => !IsDerived(k)).Distinct().ToList();
+            var rows = methods.Select(m => (m.Name, Values: (IReadOnlyDictionary<string, double>)metrics
+                    .Where(k => m.Metrics.ContainsKey(Key(k, set))).ToDictionary(k => k, k => m.Metrics[Key(k, set)]),
+                    Time: set == "" ? m.Time is { } t ? (t.Median, t.P90) : ((double, double)?)null
+                        : m.Metrics.TryGetValue(Key("time_per_instance_median_s", set), out var med)
+                            ? (med, m.Metrics.TryGetValue(Key("time_per_instance_p90_s", set), out var p90) ? p90 : double.NaN) : null))
+                .ToList();
+            if (set == "" && paper.Keys.Any(metrics.Contains))
+                rows.Add(("paper", paper.Where(kv => metrics.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value), null));
+
+            string? first = metrics.FirstOrDefault();
+            var model = report.Model is not null ? rows[0] : default;
+            bool compare = report.Model is not null && first is not null && rows.Count > 1;
+            var header = new List<string> { "method" };
+            header.AddRange(metrics);
+            if (compare) header.Add($"model/method {first}");
+            header.Add("median time/instance");
+            header.Add("p90 time/instance");
+            if (compare) header.Add("method/model time");
+
+            var cells = new List<List<string>>();
+            foreach (var (name, values, time) in rows)
+            {
+                var row = new List<string> { name };
+                foreach (var metric in metrics) row.Add(values.TryGetValue(metric, out var v) ? Number(v) : "");
+                if (compare) row.Add(values.TryGetValue(first!, out var v) && model.Values.TryGetValue(first!, out var mv) ? Number(mv / v) : "");
+                row.Add(time is { } a ? Seconds(a.Item1) : "");
+                row.Add(time is { } b && !double.IsNaN(b.Item2) ? Seconds(b.Item2) : "");
+                if (compare) row.Add(time is { } c && model.Time is { } mt && mt.Item1 > 0 ? Number(c.Item1 / mt.Item1) : "");
+                cells.Add(row);
+            }
+            var widths = header.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
+            text.Append('\n').Append(set == "" ? "test set" : $"test set {set}").Append('\n');
+            AppendRow(text, header, widths);
+            AppendRow(text, widths.Select(w => new string('-', w)).ToList(), widths);
+            foreach (var row in cells) AppendRow(text, row, widths);
+            if (cells.Count == 0) text.Append("(no results)\n");
+            if (report.Model is not null && report.Model.Metrics.TryGetValue(Key("input_preparation_s_per_instance", set), out var prep))
+                text.Append(CultureInfo.InvariantCulture, $"model input preparation (graph building, not in the model's time): {Seconds(prep)} per instance\n");
+        }
+        text.Append('\n');
+        foreach (var (name, value) in paper.Where(kv => !methods.Any(m => m.Metrics.ContainsKey(kv.Key))))
+            text.Append(CultureInfo.InvariantCulture, $"paper {name}: {Number(value)}\n");
         if (report.Training is { } tr)
             text.Append(CultureInfo.InvariantCulture,
                 $"training: {tr.Steps} steps in {Number(tr.WallSeconds)} s, peak {Number(tr.PeakNativeMb)} MB resident, final loss {(tr.FinalLoss is { } l ? Number(l) : "n/a")}\n");
         return text.ToString();
+
+        static string SetOf(string key) => key.Contains('@') ? key[(key.IndexOf('@') + 1)..] : "";
+        static string BaseName(string key) => key.Contains('@') ? key[..key.IndexOf('@')] : key;
+        static string Key(string name, string set) => set == "" ? name : $"{name}@{set}";
+        // Shown in their own columns or lines, or redundant with the comparison column.
+        static bool IsDerived(string name) => name.StartsWith("ratio_to_", StringComparison.Ordinal)
+            || name.StartsWith("time_per_instance_", StringComparison.Ordinal) || name == "input_preparation_s_per_instance";
     }
 
     private static void AppendRow(StringBuilder text, IReadOnlyList<string> cells, int[] widths)

@@ -165,11 +165,13 @@ public class ReportingTests
         TestContext.Out.WriteLine(table);
         var lines = table.TrimEnd('\n').Split('\n');
         Assert.That(lines[0], Does.Contain("cf-hgnn").And.Contain("mdd-cell-free").And.Contain("seed 7"));
-        var header = lines[1];
+        Assert.That(lines[2], Is.EqualTo("test set"));
+        var header = lines[3];
         Assert.That(header, Does.StartWith("method"));
-        Assert.That(header, Does.Contain("sum_se").And.Contain("min_se").And.Contain("violation").And.Contain("model/x sum_se").And.Contain("median time").And.Contain("p90 time"));
-        Assert.That(lines[2], Does.Match("^-+( +-+)+$"));
-        var rows = lines.Skip(3).ToList();
+        Assert.That(header, Does.Contain("sum_se").And.Contain("min_se").And.Contain("violation").And.Contain("model/method sum_se")
+            .And.Contain("median time/instance").And.Contain("p90 time/instance").And.Contain("method/model time"));
+        Assert.That(lines[4], Does.Match("^-+( +-+)+$"));
+        var rows = lines.Skip(5).ToList();
         Assert.That(rows[0], Does.StartWith("cf-hgnn"));
         Assert.That(rows[1], Does.StartWith("wmmse"));
         Assert.That(rows[2], Does.StartWith("equal_power"));
@@ -178,10 +180,32 @@ public class ReportingTests
         Assert.That(rows[2], Does.Contain("1.562"), "12.5 / 8 = 1.5625, rounded half to even");
         Assert.That(rows[3], Does.Contain("12.80").And.Contain("0.9766"));
         Assert.That(rows[0], Does.Contain("45.0 us").And.Contain("61.0 us"));
-        Assert.That(rows[1], Does.Contain("12.0 ms"));
+        Assert.That(rows[1], Does.Contain("12.0 ms").And.Contain("266.7"), "12 ms / 45 us: the baseline is 266.7x slower");
         Assert.That(table, Does.Contain("paper speedup: 300.0"));
         Assert.That(table, Does.Contain("training: 2000 steps"));
-        Assert.That(lines.Skip(1).Take(4).Select(l => l.Length).Distinct().Count(), Is.EqualTo(1), "fixed width: header, rule and rows line up");
+        Assert.That(lines.Skip(3).Take(6).Select(l => l.Length).Distinct().Count(), Is.EqualTo(1), "fixed width: header, rule and rows line up");
+    }
+
+    [Test]
+    public void Metrics_of_other_test_sets_get_their_own_block_without_the_suffix()
+    {
+        var report = Sample();
+        var model = new Dictionary<string, double>(report.Model!.Metrics) { ["sum_se@K=50"] = 30.0, ["time_per_instance_median_s@K=50"] = 1e-4, ["ratio_to_wmmse@K=50"] = 0.9 };
+        var wmmse = new Dictionary<string, double>(report.Baselines["wmmse"].Metrics) { ["sum_se@K=50"] = 40.0, ["time_per_instance_median_s@K=50"] = 2e-2 };
+        report = report with
+        {
+            Model = report.Model with { Metrics = model },
+            Baselines = new Dictionary<string, MethodResult>(report.Baselines) { ["wmmse"] = report.Baselines["wmmse"] with { Metrics = wmmse } },
+        };
+        var table = ReportWriter.FormatTable(report);
+        TestContext.Out.WriteLine(table);
+        var lines = table.Split('\n').ToList();
+        int block = lines.IndexOf("test set K=50");
+        Assert.That(block, Is.GreaterThan(0), "a block for K=50");
+        Assert.That(lines[block + 1], Does.Contain("sum_se").And.Not.Contain("@").And.Not.Contain("ratio_to_"));
+        Assert.That(lines[block + 3], Does.StartWith("cf-hgnn").And.Contain("30.00").And.Contain("100 us"));
+        Assert.That(lines[block + 4], Does.StartWith("wmmse").And.Contain("40.00").And.Contain("0.7500").And.Contain("200.0"));
+        Assert.That(lines.Take(block).Any(l => l.Contains("30.00")), Is.False, "K=50 numbers stay out of the main block");
     }
 
     [Test]
