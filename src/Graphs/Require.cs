@@ -11,6 +11,12 @@ public static class Require
                 throw new ArgumentException($"{field}: element {i} is {values[i]}; expected a finite number.", field);
     }
 
+    /// <summary>Throws unless <paramref name="ok"/>, naming the field, its value and the <paramref name="expected"/> range.</summary>
+    public static void Valid(bool ok, string field, object value, string expected)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is out of range; expected {expected}.");
+    }
+
     /// <summary>Throws unless <paramref name="value"/> lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static int InRange(int value, int min, int max, string field) =>
         value < min || value > max

@@ -47,8 +47,7 @@ public sealed record QuickstartConfig : IPluginConfig
     public void Validate()
     {
         Problem.Validate();
-        if (!(EdgeThresholdDb is >= -100 and <= 100))
-            throw new ArgumentOutOfRangeException("edgeThresholdDb", EdgeThresholdDb, $"edgeThresholdDb = {EdgeThresholdDb} is out of range; expected -100..100 dB.");
+        Require.Valid(EdgeThresholdDb is >= -100 and <= 100, "edgeThresholdDb", EdgeThresholdDb, "-100..100 dB");
         Require.InRange(Hidden, 1, 1024, "hidden");
         Require.InRange(Layers, 1, 16, "layers");
         Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
@@ -56,8 +55,7 @@ public sealed record QuickstartConfig : IPluginConfig
         Require.InRange(GeneralisationInstances, 1, 1_000_000, "generalisationInstances");
         Require.InRange(WmmseIterations, 1, 100_000, "wmmseIterations");
         Require.InRange(WmmseLongIterations, 0, 1_000_000, "wmmseLongIterations");
-        if (!(WmmseTolerance > 0 && WmmseTolerance < 1))
-            throw new ArgumentOutOfRangeException("wmmseTolerance", WmmseTolerance, $"wmmseTolerance = {WmmseTolerance} is out of range; expected (0, 1).");
+        Require.Valid(WmmseTolerance is > 0 and < 1, "wmmseTolerance", WmmseTolerance, "(0, 1)");
         Training.Validate();
     }
 }

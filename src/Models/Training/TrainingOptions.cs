@@ -1,3 +1,5 @@
+using WirelessGnn.Graphs;
+
 namespace WirelessGnn.Models.Training;
 
 /// <summary>Learning-rate schedule over the training steps.</summary>
@@ -40,10 +42,7 @@ public sealed record TrainingOptions
     /// <summary>Throws naming the first field outside its range.</summary>
     public void Validate()
     {
-        static void Check(bool ok, string field, object value, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException($"training.{field}", value, $"training.{field} = {value} is out of range; expected {range}.");
-        }
+        static void Check(bool ok, string field, object value, string range) => Require.Valid(ok, $"training.{field}", value, range);
         Check(Steps is >= 1 and <= 10_000_000, "steps", Steps, "1..10000000");
         Check(BatchSize is >= 1 and <= 65536, "batchSize", BatchSize, "1..65536");
         Check(TrainInstances is >= 0 and <= 10_000_000, "trainInstances", TrainInstances, "0..10000000 (0: fresh samples every step)");

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using WirelessGnn.Graphs;
 
 namespace WirelessGnn.Problems.InterferenceChannel;
 
@@ -38,10 +39,7 @@ public sealed record InterferenceChannelConfig
     /// <summary>Throws naming the first field outside its range.</summary>
     public void Validate()
     {
-        static void Check(bool ok, string field, object value, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is out of range; expected {range}.");
-        }
+        static void Check(bool ok, string field, object value, string range) => Require.Valid(ok, field, value, range);
         Check(Pairs is >= 1 and <= 1000, "pairs", Pairs, "1..1000");
         Check(AreaSide > 0 && AreaSide <= 1e5, "areaSide", AreaSide, "(0, 100000] m");
         Check(MinPairDistance > 0 && double.IsFinite(MinPairDistance), "minPairDistance", MinPairDistance, "> 0 m");
