@@ -98,30 +98,23 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
         for (int s = 0; s < evaluations.Count; s++)
         {
             var e = evaluations[s];
-            string suffix = s == 0 ? "" : "@" + e.Set;
-            foreach (var (name, values) in e.Model.Metrics) modelMetrics[name + suffix] = values.Average();
+            string set = s == 0 ? "" : e.Set;
+            foreach (var (name, values) in e.Model.Metrics) modelMetrics[MetricKeys.OnSet(name, set)] = values.Average();
             foreach (var (baseline, scores) in e.Baselines)
             {
-                foreach (var (name, values) in scores.Metrics) baselineMetrics[baseline][name + suffix] = values.Average();
-                if (s > 0)
-                {
-                    baselineMetrics[baseline]["time_per_instance_median_s" + suffix] = scores.Timing.Median;
-                    baselineMetrics[baseline]["time_per_instance_p90_s" + suffix] = scores.Timing.P90;
-                }
+                foreach (var (name, values) in scores.Metrics) baselineMetrics[baseline][MetricKeys.OnSet(name, set)] = values.Average();
+                // The main set's timings are the methods' TimePerInstance; other sets carry theirs as metrics.
+                if (s > 0) AddTimings(baselineMetrics[baseline], scores.Timing, set);
                 if (e.Model.Metrics.Count > 0)
                 {
                     var primary = _plugin.PrimaryMetric;
-                    modelMetrics[$"ratio_to_{baseline}" + suffix] = e.Model.Metrics[primary].Average() / scores.Metrics[primary].Average();
+                    modelMetrics[MetricKeys.OnSet(MetricKeys.RatioPrefix + baseline, set)] = e.Model.Metrics[primary].Average() / scores.Metrics[primary].Average();
                 }
             }
             if (e.Model.Metrics.Count > 0)
             {
-                modelMetrics["input_preparation_s_per_instance" + suffix] = e.PrepareSecondsPerInstance;
-                if (s > 0)
-                {
-                    modelMetrics["time_per_instance_median_s" + suffix] = e.Model.Timing.Median;
-                    modelMetrics["time_per_instance_p90_s" + suffix] = e.Model.Timing.P90;
-                }
+                modelMetrics[MetricKeys.OnSet(MetricKeys.InputPreparation, set)] = e.PrepareSecondsPerInstance;
+                if (s > 0) AddTimings(modelMetrics, e.Model.Timing, set);
             }
         }
         var main = evaluations[0];
@@ -131,6 +124,12 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
             main.Baselines.ToDictionary(kv => kv.Key, kv => new MethodResult(baselineMetrics[kv.Key], kv.Value.Timing)),
             _plugin.PaperNumbers(ConfigBinder.FromJson<TConfig>(config)),
             training is null ? null : new TrainingSummary(training.Steps, training.WallSeconds, training.PeakNativeMb, training.FinalLoss));
+    }
+
+    private static void AddTimings(Dictionary<string, double> metrics, TimingSummary timing, string set)
+    {
+        metrics[MetricKeys.OnSet(MetricKeys.MedianTime, set)] = timing.Median;
+        metrics[MetricKeys.OnSet(MetricKeys.P90Time, set)] = timing.P90;
     }
 
     private IEnumerable<string> DrawPlots(string directory, List<SetEvaluation> evaluations,

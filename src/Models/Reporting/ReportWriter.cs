@@ -128,17 +128,17 @@ public static class ReportWriter
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{report.Plugin} on {report.Problem}, seed {report.Seed}, device {report.Device}").Append('\n');
         // One block per evaluation set: metrics without a suffix belong to the main set, "name@set" to set "set".
-        var sets = methods.SelectMany(m => m.Metrics.Keys).Select(SetOf).Distinct().ToList();
+        var sets = methods.SelectMany(m => m.Metrics.Keys).Select(MetricKeys.SetOf).Distinct().ToList();
         if (sets.Count == 0) sets.Add("");
         foreach (var set in sets)
         {
-            var metrics = methods.SelectMany(m => m.Metrics.Keys).Where(k => SetOf(k) == set).Select(BaseName)
-                .Where(k => !IsDerived(k)).Distinct().ToList();
+            var metrics = methods.SelectMany(m => m.Metrics.Keys).Where(k => MetricKeys.SetOf(k) == set).Select(MetricKeys.BaseName)
+                .Where(k => !MetricKeys.IsDerived(k)).Distinct().ToList();
             var rows = methods.Select(m => (m.Name, Values: (IReadOnlyDictionary<string, double>)metrics
-                    .Where(k => m.Metrics.ContainsKey(Key(k, set))).ToDictionary(k => k, k => m.Metrics[Key(k, set)]),
+                    .Where(k => m.Metrics.ContainsKey(MetricKeys.OnSet(k, set))).ToDictionary(k => k, k => m.Metrics[MetricKeys.OnSet(k, set)]),
                     Time: set == "" ? m.Time is { } t ? (t.Median, t.P90) : ((double, double)?)null
-                        : m.Metrics.TryGetValue(Key("time_per_instance_median_s", set), out var med)
-                            ? (med, m.Metrics.TryGetValue(Key("time_per_instance_p90_s", set), out var p90) ? p90 : double.NaN) : null))
+                        : m.Metrics.TryGetValue(MetricKeys.OnSet(MetricKeys.MedianTime, set), out var med)
+                            ? (med, m.Metrics.TryGetValue(MetricKeys.OnSet(MetricKeys.P90Time, set), out var p90) ? p90 : double.NaN) : null))
                 .ToList();
             if (set == "" && paper.Keys.Any(metrics.Contains))
                 rows.Add(("paper", paper.Where(kv => metrics.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value), null));
@@ -170,7 +170,7 @@ public static class ReportWriter
             AppendRow(text, widths.Select(w => new string('-', w)).ToList(), widths);
             foreach (var row in cells) AppendRow(text, row, widths);
             if (cells.Count == 0) text.Append("(no results)\n");
-            if (report.Model is not null && report.Model.Metrics.TryGetValue(Key("input_preparation_s_per_instance", set), out var prep))
+            if (report.Model is not null && report.Model.Metrics.TryGetValue(MetricKeys.OnSet(MetricKeys.InputPreparation, set), out var prep))
                 text.Append(CultureInfo.InvariantCulture, $"model input preparation (graph building, not in the model's time): {Seconds(prep)} per instance\n");
         }
         text.Append('\n');
@@ -180,13 +180,6 @@ public static class ReportWriter
             text.Append(CultureInfo.InvariantCulture,
                 $"training: {tr.Steps} steps in {Number(tr.WallSeconds)} s, peak {Number(tr.PeakNativeMb)} MB resident, final loss {(tr.FinalLoss is { } l ? Number(l) : "n/a")}\n");
         return text.ToString();
-
-        static string SetOf(string key) => key.Contains('@') ? key[(key.IndexOf('@') + 1)..] : "";
-        static string BaseName(string key) => key.Contains('@') ? key[..key.IndexOf('@')] : key;
-        static string Key(string name, string set) => set == "" ? name : $"{name}@{set}";
-        // Shown in their own columns or lines, or redundant with the comparison column.
-        static bool IsDerived(string name) => name.StartsWith("ratio_to_", StringComparison.Ordinal)
-            || name.StartsWith("time_per_instance_", StringComparison.Ordinal) || name == "input_preparation_s_per_instance";
     }
 
     private static void AppendRow(StringBuilder text, IReadOnlyList<string> cells, int[] widths)

@@ -66,27 +66,21 @@ public static class BatchLayout
     }
 
     /// <summary>Batch-global target node of each edge of <paramref name="relation"/>, in sparse edge order.</summary>
-    public static long[] GlobalTargets(GraphBatch batch, Relation relation)
-    {
-        var result = new List<long>();
-        long offset = 0;
-        foreach (var graph in batch.Graphs)
-        {
-            result.AddRange(graph.Edges(relation).Targets.Select(t => t + offset));
-            offset += graph.NodeCount(relation.Target);
-        }
-        return result.ToArray();
-    }
+    public static long[] GlobalTargets(GraphBatch batch, Relation relation) =>
+        GlobalEndpoints(batch, relation.Target, graph => graph.Edges(relation).Targets);
 
     /// <summary>Batch-global source node of each edge of <paramref name="relation"/>, in sparse edge order.</summary>
-    public static long[] GlobalSources(GraphBatch batch, Relation relation)
+    public static long[] GlobalSources(GraphBatch batch, Relation relation) =>
+        GlobalEndpoints(batch, relation.Source, graph => graph.Edges(relation).Sources);
+
+    private static long[] GlobalEndpoints(GraphBatch batch, string nodeType, Func<HeteroGraph, int[]> endpoints)
     {
         var result = new List<long>();
         long offset = 0;
         foreach (var graph in batch.Graphs)
         {
-            result.AddRange(graph.Edges(relation).Sources.Select(s => s + offset));
-            offset += graph.NodeCount(relation.Source);
+            result.AddRange(endpoints(graph).Select(n => n + offset));
+            offset += graph.NodeCount(nodeType);
         }
         return result.ToArray();
     }
