@@ -61,17 +61,35 @@ public sealed class Evaluator<TConfig, TInstance, TBatch>
         foreach (var baseline in _plugin.Baselines(set.Config))
         {
             var rng = new Random(set.Seed);
-            baseline.Solve(instances[0], new Random(set.Seed));   // warm-up (JIT), untimed
+            bool warm = false;
             var clock = new Stopwatch();
+            var lastLog = Stopwatch.StartNew();
+            int recalled = 0;
             for (int i = 0; i < instances.Count; i++)
             {
-                clock.Restart();
-                var decision = baseline.Solve(instances[i], rng);
-                clock.Stop();
+                double[] decision;
+                double seconds;
+                if (baseline.Recall?.Invoke(instances[i]) is { } hit)
+                {
+                    (decision, seconds) = hit;
+                    recalled++;
+                }
+                else
+                {
+                    if (!warm) { baseline.Solve(instances[i], new Random(set.Seed)); warm = true; }   // warm-up (JIT), untimed
+                    clock.Restart();
+                    decision = baseline.Solve(instances[i], rng);
+                    clock.Stop();
+                    seconds = clock.Elapsed.TotalSeconds;
+                    baseline.Remember?.Invoke(instances[i], decision, seconds);
+                }
                 baselineDecisions[baseline.Name].Add(decision);
-                baselineTimes[baseline.Name].Add(clock.Elapsed.TotalSeconds);
-                if (log is not null && (i + 1) % Math.Max(1, instances.Count / 4) == 0)
-                    log($"{set.Name}: {baseline.Name} {i + 1}/{instances.Count}");
+                baselineTimes[baseline.Name].Add(seconds);
+                if (log is not null && (lastLog.Elapsed.TotalSeconds >= 10 || i + 1 == instances.Count) && instances.Count > 1)
+                {
+                    log($"{set.Name}: {baseline.Name} {i + 1}/{instances.Count}" + (recalled > 0 ? $" ({recalled} from cache)" : ""));
+                    lastLog.Restart();
+                }
             }
         }
 

@@ -1,0 +1,128 @@
+using WirelessGnn.Graphs;
+using WirelessGnn.Models.Plugins;
+using WirelessGnn.Models.Training;
+using WirelessGnn.Problems.MddCellFree;
+
+namespace WirelessGnn.Models.CfHgnn;
+
+/// <summary>The usage modes of CF-HGNN (spec §6.6).</summary>
+public enum CfHgnnMode
+{
+    /// <summary>DCF: one size in training and test, identity (frozen) embedding, fixed output sizes.</summary>
+    Dedicated,
+    /// <summary>ACF: one model for many sizes up to L' APs and N MSs, learnable padded embedding, sliced outputs (Case 1).</summary>
+    Adaptive,
+    /// <summary>LSACF: user-centric clusters with N = 1 (Case 2, spec §8), adaptive layers.</summary>
+    LargeScale,
+}
+
+/// <summary>How node features are encoded (spec §5.3, A6).</summary>
+public enum FeatureEncoding
+{
+    /// <summary><c>log10(ω²/σ²)</c>, <c>−log10(υσ²)</c>, <c>log10(P/1 W)</c>, <c>log10(ξ/σ²)</c> (default).</summary>
+    Log,
+    /// <summary>The linear values as in the paper (ω/σ, υσ², P in W, ξ/σ²).</summary>
+    Raw,
+}
+
+/// <summary>Where the per-link values sit in an adaptive node feature vector (spec §6.2, A13).</summary>
+public enum FeaturePacking
+{
+    /// <summary>Paper-literal: contiguous, subcarrier-major, the three scalars right after the gains (default).</summary>
+    Contiguous,
+    /// <summary>Each (MS or AP, subcarrier) in its own slot of the maximum layout; the scalars at the last three positions.</summary>
+    SlotAligned,
+}
+
+/// <summary>
+/// Settings of the CF-HGNN plugins (spec §6–§7, §9): the problem trained on, the mode, the network, the loss, the test
+/// sets and training. Defaults are the paper's DCF setting at L = 24, D = 6, N = 8, (M, M̄) = (4, 2), S_D = 400 m.
+/// </summary>
+public sealed record CfHgnnConfig : IPluginConfig
+{
+    /// <summary>The layouts trained on (and the main test set's).</summary>
+    public MddCellFreeConfig Problem { get; init; } = new();
+    public CfHgnnMode Mode { get; init; } = CfHgnnMode.Dedicated;
+    /// <summary>
+    /// Adaptive mode: the configurations training layouts are drawn from, uniformly per layout (spec §7.2); each entry
+    /// overrides L, D, M, M̄ of <see cref="Problem"/>. Empty: train on <see cref="Problem"/> only.
+    /// </summary>
+    public IReadOnlyList<SizeOverride> TrainingMix { get; init; } = Array.Empty<SizeOverride>();
+
+    /// <summary>Width H of Ξ_1/Ξ_2/Ξ_PA, 1..4096 (spec §6.3: 128).</summary>
+    public int Hidden { get; init; } = 128;
+    /// <summary>Message-passing + attention layers K, 1..16 (paper: 2).</summary>
+    public int Layers { get; init; } = 2;
+    /// <summary>Width of the attention projection Ξ_att, 1..4096 (64).</summary>
+    public int AttentionWidth { get; init; } = 64;
+    /// <summary>tanh in Ξ_att (HAN) instead of the paper's plain linear map.</summary>
+    public bool TanhAttention { get; init; }
+    /// <summary>Embedding width F' in the adaptive modes, 1..4096 (spec R: 128).</summary>
+    public int EmbeddingWidth { get; init; } = 128;
+    /// <summary>L', the most APs an adaptive model's MS features hold (Case 1: 24), 1..512.</summary>
+    public int MaxAps { get; init; } = 24;
+    /// <summary>M_max and M̄_max of the adaptive modes' input and output sizes (spec A12: 32 and 16).</summary>
+    public int MaxDlSubcarriers { get; init; } = 32;
+    public int MaxUlSubcarriers { get; init; } = 16;
+    public FeatureEncoding Encoding { get; init; } = FeatureEncoding.Log;
+    public FeaturePacking Packing { get; init; } = FeaturePacking.Contiguous;
+    /// <summary>Aggregate in eq. (11)'s literal order (sum, Ξ_1, then 1/|N|) or PyG's (Ξ_1 per message, then mean).</summary>
+    public bool LiteralAggregation { get; init; } = true;
+    /// <summary>Distances on edges are divided by this many metres (spec A7: 100; fixed, not S_D).</summary>
+    public double DistanceScale { get; init; } = 100;
+    /// <summary>
+    /// Multiply the ReLU outputs by the budget (<c>p = P_max·ReLU(·)</c>, spec §6.5 option). Off: the outputs are watts
+    /// directly, as in the paper.
+    /// </summary>
+    public bool ScaleOutputsByBudget { get; init; }
+
+    /// <summary>Penalty weights κ1..κ4: DL QoS, UL QoS, MS power, AP power (eq. 14: 0.1, 1, 0.1, 0.1).</summary>
+    public double[] Kappa { get; init; } = { 0.1, 1, 0.1, 0.1 };
+    /// <summary>ε under the square root of the DL amplitude in the loss (spec A15), W, [0, 1e-3].</summary>
+    public double LossEpsilon { get; init; } = 1e-12;
+
+    /// <summary>Layouts of the main test set, 1..10^6 (paper: 1000).</summary>
+    public int TestInstances { get; init; } = 1000;
+    /// <summary>
+    /// Of the test layouts, how many QT-SCA solves (it takes about a second each; results are cached per layout seed), 0..TestInstances.
+    /// 0 leaves QT-SCA out.
+    /// </summary>
+    public int QtScaInstances { get; init; } = 1000;
+    /// <summary>Folder for cached datasets and QT-SCA solutions; empty: no cache.</summary>
+    public string CacheDirectory { get; init; } = "runs/cache";
+
+    public TrainingOptions Training { get; init; } = new()
+    {
+        // Spec §6.7/§7.2: Adam 1e-3, batch 64, 10 000 layouts of which 10 % validate, 200 epochs of 9 000 layouts.
+        Steps = 28_000, BatchSize = 64, TrainInstances = 9_000, ValidationInstances = 1_000, ValidateEvery = 500,
+        LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant, ClipGradientNorm = 0,
+    };
+
+    public void Validate()
+    {
+        Problem.Validate();
+        foreach (var (s, i) in TrainingMix.Select((s, i) => (s, i))) s.Apply(Problem).Validate();
+        Require.InRange(Hidden, 1, 4096, "hidden");
+        Require.InRange(Layers, 1, 16, "layers");
+        Require.InRange(AttentionWidth, 1, 4096, "attentionWidth");
+        Require.InRange(EmbeddingWidth, 1, 4096, "embeddingWidth");
+        Require.InRange(MaxAps, 1, 512, "maxAps");
+        Require.InRange(MaxDlSubcarriers, 1, 256, "maxDlSubcarriers");
+        Require.InRange(MaxUlSubcarriers, 1, 256, "maxUlSubcarriers");
+        Require.Valid(DistanceScale is > 0 and <= 1e5, "distanceScale", DistanceScale, "(0, 1e5] m");
+        Require.Valid(Kappa.Length == 4 && Kappa.All(k => k >= 0 && double.IsFinite(k)), "kappa", $"[{string.Join(", ", Kappa)}]", "four finite weights ≥ 0");
+        Require.Valid(LossEpsilon is >= 0 and <= 1e-3, "lossEpsilon", LossEpsilon, "[0, 1e-3] W");
+        Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
+        Require.InRange(QtScaInstances, 0, TestInstances, "qtScaInstances");
+        Training.Validate();
+    }
+}
+
+/// <summary>A network size within an adaptive model's range: L APs, D MSs, (M, M̄) subcarriers.</summary>
+public sealed record SizeOverride(int Aps, int Mss, int DlSubcarriers, int UlSubcarriers)
+{
+    public MddCellFreeConfig Apply(MddCellFreeConfig problem) =>
+        problem with { Aps = Aps, Mss = Mss, DlSubcarriers = DlSubcarriers, UlSubcarriers = UlSubcarriers };
+
+    public override string ToString() => $"L={Aps} D={Mss} M/M̄={DlSubcarriers}/{UlSubcarriers}";
+}
