@@ -77,6 +77,7 @@ public static class RunCommands
         var outcome = interactive ? RunWithProgressBar(plugin, request) : plugin.Run(request with { Log = Console.WriteLine, Progress = new PlainProgress() });
         Console.WriteLine();
         Console.WriteLine(ReportWriter.FormatTable(outcome.Report));
+        if (outcome.Summary is not null) Console.WriteLine(outcome.Summary);
         Console.WriteLine($"Wrote {string.Join(", ", outcome.Files.Select(Path.GetFileName))} to {outcome.OutputDirectory}");
         return 0;
     });

@@ -15,6 +15,8 @@ public sealed class CfHgnnBatch : IDisposable
     /// a zero). Null for the equivariant variant, whose DL powers come per AP–MS edge.
     /// </summary>
     public Tensor? ApSlots { get; init; }
+    /// <summary>The loss's penalty weights κ1..κ4, for the penalised validation metric.</summary>
+    public required double[] Kappa { get; init; }
 
     public void Dispose()
     {

@@ -75,7 +75,7 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
         return new ExperimentOutcome(report, request.OutputDirectory, files);
     }
 
-    private TConfig ResolveConfig(ExperimentRequest request)
+    internal TConfig ResolveConfig(ExperimentRequest request)
     {
         var defaults = _plugin.DefaultConfig(request.Quick);
         if (request.Mode == ExperimentMode.Evaluate)
@@ -90,7 +90,8 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
         return ConfigBinder.Resolve(defaults, request.ConfigFile, request.Overrides);
     }
 
-    private ExperimentReport BuildReport(ExperimentRequest request, System.Text.Json.Nodes.JsonObject config,
+    /// <summary>The report of a model (or none) and the baselines on evaluation sets, the first being the main one.</summary>
+    internal ExperimentReport BuildReport(ExperimentRequest request, System.Text.Json.Nodes.JsonObject config,
         List<SetEvaluation> evaluations, TrainingResult? training)
     {
         var modelMetrics = new Dictionary<string, double>();

@@ -32,4 +32,5 @@ public sealed record ExperimentRequest
 }
 
 /// <summary>The report of a run, where it was written, and the files written.</summary>
-public sealed record ExperimentOutcome(ExperimentReport Report, string OutputDirectory, IReadOnlyList<string> Files);
+/// <param name="Summary">Further tables for the console (e.g. a reproduction's paper tables), or null.</param>
+public sealed record ExperimentOutcome(ExperimentReport Report, string OutputDirectory, IReadOnlyList<string> Files, string? Summary = null);

@@ -20,7 +20,8 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
     public abstract PluginInfo Info { get; }
     public Type ConfigType => typeof(TConfig);
 
-    public ExperimentOutcome Run(ExperimentRequest request) => new Experiment<TConfig, TInstance, TBatch>(this).Run(request);
+    /// <summary>One train / eval / reproduce run; a plugin whose paper needs more than one model and table overrides it.</summary>
+    public virtual ExperimentOutcome Run(ExperimentRequest request) => new Experiment<TConfig, TInstance, TBatch>(this).Run(request);
 
     /// <summary>The paper's settings, or with <paramref name="quick"/> a small version that trains in about a minute on 2 cores.</summary>
     public abstract TConfig DefaultConfig(bool quick);
@@ -51,6 +52,13 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
 
     /// <summary>The primary metric: the first key of <see cref="Score"/>, used for validation, early stop, ratios and CDFs.</summary>
     public abstract string PrimaryMetric { get; }
+
+    /// <summary>
+    /// The metric of <see cref="Score"/> that validation, early stop and best-weights selection use; the primary metric
+    /// unless a plugin needs the constraints in it too (e.g. the objective minus the QoS penalties). Same direction as
+    /// <see cref="HigherIsBetter"/>.
+    /// </summary>
+    public virtual string ValidationMetric => PrimaryMetric;
 
     /// <summary>Whether a larger primary metric is better (sum rate: yes; delay: no).</summary>
     public virtual bool HigherIsBetter => true;

@@ -1,3 +1,4 @@
+using WirelessGnn.Models.CfHgnn;
 using WirelessGnn.Models.Quickstart;
 
 
@@ -9,6 +10,8 @@ public static class PluginCatalog
     private static readonly IModelPlugin[] Plugins =
     {
         new QuickstartPlugin(),
+        new CfHgnnPlugin(),
+        new CfHgnnPlugin(equivariant: true),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;

@@ -125,6 +125,70 @@ public static class Plots
         Save(path, new[] { plot }, Width, 560);
     }
 
+    /// <summary>
+    /// One value per instance, sorted ascending, as points (e.g. the per-layout gap of a model to an optimiser), with
+    /// dashed horizontal reference lines (e.g. 0 and a tolerance).
+    /// </summary>
+    public static void SortedPerInstance(string path, IReadOnlyDictionary<string, double[]> valuesBySeries, string yLabel, string title,
+        IReadOnlyList<double>? referenceLines = null)
+    {
+        ArgumentNullException.ThrowIfNull(valuesBySeries);
+        if (valuesBySeries.Count == 0) throw new ArgumentException("valuesBySeries: nothing to plot.", nameof(valuesBySeries));
+        var font = PlotFont.Ensure();
+        using var plot = NewPlot(font);
+        int colour = 0;
+        foreach (var (name, values) in valuesBySeries)
+        {
+            var sorted = values.Where(double.IsFinite).Order().ToArray();
+            if (sorted.Length == 0) continue;
+            var xs = Enumerable.Range(1, sorted.Length).Select(i => (double)i).ToArray();
+            var scatter = plot.Add.Scatter(xs, sorted);
+            scatter.LegendText = name;
+            scatter.Color = Palette(colour++);
+            scatter.LineWidth = 0;
+            scatter.MarkerSize = 4;
+        }
+        foreach (var y in referenceLines ?? Array.Empty<double>())
+        {
+            var line = plot.Add.HorizontalLine(y);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Gray;
+        }
+        plot.Title(title);
+        plot.XLabel("instance (sorted)");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperLeft);
+        Save(path, new[] { plot }, Width, 560);
+    }
+
+    /// <summary>One bar per method on a log10 axis (e.g. seconds per instance), labelled with the value.</summary>
+    public static void LogBars(string path, IReadOnlyList<(string Label, double Value)> bars, string yLabel, string title)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        var finite = bars.Where(b => double.IsFinite(b.Value) && b.Value > 0).ToList();
+        if (finite.Count == 0) throw new ArgumentException("bars: no positive finite value to plot.", nameof(bars));
+        var font = PlotFont.Ensure();
+        using var plot = NewPlot(font);
+        double floor = Math.Floor(Math.Log10(finite.Min(b => b.Value))) - 0.5;
+        for (int i = 0; i < finite.Count; i++)
+        {
+            double top = Math.Log10(finite[i].Value);
+            var bar = plot.Add.Bar(new ScottPlot.Bar { Position = i, ValueBase = floor, Value = top, FillColor = Palette(i),
+                Label = FormatSeconds(finite[i].Value) });
+            bar.ValueLabelStyle.FontSize = 14;
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, finite.Count).Select(i => (double)i).ToArray(), finite.Select(b => b.Label).ToArray());
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = y => $"1e{y:0}", IntegerTicksOnly = true };
+        plot.Axes.Left.TickGenerator = ticks;
+        plot.Axes.SetLimitsY(floor, Math.Ceiling(finite.Max(b => Math.Log10(b.Value))) + 0.5);
+        plot.Title(title);
+        plot.YLabel(yLabel + " (log scale)");
+        Save(path, new[] { plot }, Width, 560);
+    }
+
+    private static string FormatSeconds(double s) => s >= 1 ? $"{s:0.00} s" : s >= 1e-3 ? $"{s * 1e3:0.00} ms" : $"{s * 1e6:0.0} µs";
+
     private static Plot NewPlot(string? font)
     {
         var plot = new Plot();

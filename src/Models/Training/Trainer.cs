@@ -185,7 +185,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     /// <summary>The columns of the training curve (metrics.csv), in order.</summary>
     public IReadOnlyList<string> MetricsColumns => new[] { "loss", "learning_rate", ValidationColumn, "rss_mb" };
 
-    private string ValidationColumn => "validation_" + _plugin.PrimaryMetric;
+    private string ValidationColumn => "validation_" + _plugin.ValidationMetric;
 
     /// <summary>Mean of the primary metric over the validation set, in eval mode without gradients.</summary>
     private double Validate(nn.Module network, List<(TBatch Batch, int Count)> validation)
@@ -198,7 +198,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
         {
             using var scope = NewDisposeScope();
             var metrics = _plugin.Score(_plugin.Decide(network, batch, _config), batch);
-            sum += metrics[_plugin.PrimaryMetric].Sum();
+            sum += metrics[_plugin.ValidationMetric].Sum();
             count += n;
         }
         network.train();

@@ -1,0 +1,132 @@
+using NUnit.Framework;
+using TorchSharp;
+using WirelessGnn.Models.CfHgnn;
+using WirelessGnn.Models.Training;
+using WirelessGnn.Problems.MddCellFree;
+using WirelessGnn.Tests.Support;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Tests.Models.CfHgnn;
+
+/// <summary>
+/// The CF-HGNN plugins (spec §12 items 27–29): the eq. (14) loss and its penalties, decoding and scoring of decisions
+/// (baseline vectors round-trip, projection onto the budgets, constraint flags), and a seeded training smoke test.
+/// </summary>
+[TestFixture]
+public class CfHgnnPluginTests
+{
+    private static CfHgnnConfig Tiny(CfHgnnMode mode = CfHgnnMode.Dedicated) => new()
+    {
+        Problem = new MddCellFreeConfig { Aps = 6, Mss = 2, Antennas = 4, DlSubcarriers = 2, UlSubcarriers = 1, Taps = 2 },
+        Mode = mode, Hidden = 32, AttentionWidth = 16, EmbeddingWidth = 32, MaxAps = 8, MaxDlSubcarriers = 4, MaxUlSubcarriers = 2,
+        TestInstances = 32, IncludeQtSca = false, CacheDirectory = "",
+        Training = new TrainingOptions { Steps = 80, BatchSize = 64, TrainInstances = 256, ValidationInstances = 64, ValidateEvery = 20, LearningRate = 2e-3, Schedule = LearningRateSchedule.Constant, ClipGradientNorm = 0 },
+    };
+
+    [Test]
+    public void Loss_is_minus_the_SE_when_every_constraint_holds_and_grows_with_slope_kappa_when_one_is_violated()
+    {
+        using var scope = NewDisposeScope();
+        var config = Tiny() with { LossEpsilon = 0 };
+        var x = MddInstances.Random(6, 2, 2, 1, 3);
+        using var problem = MddCellFreeTensors.From(new[] { x }, dtype: ScalarType.Float64);
+        var ap = full(new long[] { 1, 6, 2, 2 }, 1.0, dtype: ScalarType.Float64);     // 4 W of 10 per AP
+        var ms = full(new long[] { 1, 2, 1 }, 0.5, dtype: ScalarType.Float64);         // 0.5 W of 1 per MS
+        var se = SpectralEfficiency.Evaluate(problem, ap, ms);
+        Assume.That((se.DlRate >= 0.5).all().item<bool>() && (se.UlRate >= 0.1).all().item<bool>(), "QoS met at this point");
+        double loss = CfHgnnPlugin.LossOf(problem, ap, ms, config).item<double>();
+        Assert.That(loss, Is.EqualTo(-se.Value.item<double>()).Within(1e-12), "no penalty when feasible");
+
+        // One AP 1 W over budget: κ4 · 1 W more, plus the SE change.
+        var over = ap.clone();
+        over[0, 0, 0, 0] = over[0, 0, 0, 0] + 7.0;
+        double expected = -SpectralEfficiency.Evaluate(problem, over, ms).Value.item<double>() + config.Kappa[3] * 1.0;
+        Assert.That(CfHgnnPlugin.LossOf(problem, over, ms, config).item<double>(), Is.EqualTo(expected).Within(1e-9), "AP budget penalty κ4·excess");
+
+        // UL QoS violated by switching MS 0 off: penalty κ2 · (χ_UL − R_UL).
+        var off = ms.clone();
+        off[0, 0, 0] = 0.0;
+        var seOff = SpectralEfficiency.Evaluate(problem, ap, off);
+        expected = -seOff.Value.item<double>() + config.Kappa[1] * (0.1 - seOff.UlRate[0, 0].item<double>());
+        Assert.That(CfHgnnPlugin.LossOf(problem, ap, off, config).item<double>(), Is.EqualTo(expected).Within(1e-9), "UL QoS penalty κ2·shortfall");
+    }
+
+    [Test]
+    public void Loss_gradient_is_finite_where_the_network_outputs_exact_zeros()
+    {
+        using var scope = NewDisposeScope();
+        var config = Tiny();
+        using var problem = MddCellFreeTensors.From(new[] { MddInstances.Random(6, 2, 2, 1, 4) });
+        var ap = zeros(1, 6, 2, 2).requires_grad_(true);
+        var ms = zeros(1, 2, 1).requires_grad_(true);
+        CfHgnnPlugin.LossOf(problem, ap, ms, config).backward();
+        Assert.That(ap.grad!.isfinite().all().item<bool>() && ms.grad!.isfinite().all().item<bool>(), "finite gradients at p = 0 (spec A15)");
+    }
+
+    [Test]
+    public void Baseline_decisions_round_trip_and_are_scored_by_the_shared_objective()
+    {
+        using var scope = NewDisposeScope();
+        var plugin = new CfHgnnPlugin();
+        var config = Tiny(CfHgnnMode.Adaptive);
+        var xs = new[] { MddInstances.Random(6, 2, 2, 1, 1), MddInstances.Random(4, 3, 4, 2, 2) };
+        using var batch = plugin.Prepare(xs, config, CPU);
+        var greedy = xs.Select(GreedyUnfair.Allocate).ToList();
+        var decision = plugin.ToDecision(greedy.Select(p => p.ToVector()).ToList(), batch);
+        var scores = plugin.Score(decision, batch);
+        for (int n = 0; n < xs.Length; n++)
+            Assert.That(scores[CfHgnnPlugin.SpectralEfficiencyMetric][n], Is.EqualTo(SpectralEfficiencyOracle.SpectralEfficiency(xs[n], greedy[n])).Within(1e-4),
+                $"layout {n}: the plugin's score equals the oracle's SE of the same powers");
+        Assert.That(scores["budgets_met_raw"], Is.All.EqualTo(1.0), "greedy spends the budgets exactly");
+    }
+
+    [Test]
+    public void Scores_project_raw_outputs_onto_the_budgets_and_flag_that_they_were_over()
+    {
+        using var scope = NewDisposeScope();
+        var plugin = new CfHgnnPlugin();
+        var config = Tiny();
+        var x = MddInstances.Random(6, 2, 2, 1, 5);
+        using var batch = plugin.Prepare(new[] { x }, config, CPU);
+        var over = MddPowers.Zero(6, 2, 2, 1);
+        for (int l = 0; l < 6; l++) for (int d = 0; d < 2; d++) for (int m = 0; m < 2; m++) over.Ap[l, d, m] = 5;   // 20 W per AP
+        for (int d = 0; d < 2; d++) over.Ms[d, 0] = 3;                                                              // 3 W per MS
+        var scores = plugin.Score(plugin.ToDecision(new[] { over.ToVector() }, batch), batch);
+        var projected = MddPowers.Zero(6, 2, 2, 1);
+        for (int l = 0; l < 6; l++) for (int d = 0; d < 2; d++) for (int m = 0; m < 2; m++) projected.Ap[l, d, m] = 2.5;
+        for (int d = 0; d < 2; d++) projected.Ms[d, 0] = 1;
+        Assert.That(scores["budgets_met_raw"][0], Is.EqualTo(0), "raw outputs were over budget");
+        Assert.That(scores["mean_ap_power_w"][0], Is.EqualTo(10).Within(1e-9), "projected to the AP budget");
+        Assert.That(scores[CfHgnnPlugin.SpectralEfficiencyMetric][0], Is.EqualTo(SpectralEfficiencyOracle.SpectralEfficiency(x, projected)).Within(1e-4));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Training_lowers_the_loss_and_raises_the_SE_and_is_deterministic(bool equivariant)
+    {
+        var plugin = new CfHgnnPlugin(equivariant);
+        var config = Tiny();
+        TrainingResult Train()
+        {
+            torch.manual_seed(1);
+            var network = plugin.CreateNetwork(config);
+            return new Trainer<CfHgnnConfig, MddCellFreeInstance, CfHgnnBatch>(plugin, config, CPU, 1).Train(network);
+        }
+        var first = Train();
+        var second = Train();
+        Assert.That(second.Losses, Is.EqualTo(first.Losses), "same seed, same losses");
+        double early = first.Losses.Take(4).Average(), late = first.Losses.TakeLast(4).Average();
+        Assert.That(late, Is.LessThan(early), "training loss goes down");
+        TestContext.Out.WriteLine($"validations: {string.Join(", ", first.Validations.Select(v => $"{v.Step}: {v.Value:F3}"))}");
+        Assert.That(first.BestValidation, Is.GreaterThan(first.Validations[0].Value), "the validated SE minus QoS penalties improves on the first validation (the best weights are kept)");
+    }
+
+    [Test]
+    public void Config_out_of_range_names_the_field()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny() with { Kappa = new[] { 0.1, -1, 0.1, 0.1 } }).Validate());
+        Assert.That(ex!.Message, Does.Contain("kappa"));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny() with { Problem = Tiny().Problem with { Mss = 5 } }).Validate());
+        Assert.That(ex!.Message, Does.Contain("mss").And.Contain("antennas"));
+    }
+}
