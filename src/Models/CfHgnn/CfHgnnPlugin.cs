@@ -45,11 +45,21 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
     public override string ValidationMetric => PenalisedMetric;
     public const string PenalisedMetric = "se_minus_qos_penalties";
 
+    /// <summary>
+    /// The paper's settings (spec §6.7, §7.2), or with <paramref name="quick"/> a small version: 60 steps of 32 layouts per
+    /// model, 32 test layouts, one Table III size, two Table V rows and one Table VI row of 8 layouts each.
+    /// </summary>
     public override CfHgnnConfig DefaultConfig(bool quick) => quick
         ? new CfHgnnConfig
         {
-            TestInstances = 100,
-            Training = new CfHgnnConfig().Training with { Steps = 400, TrainInstances = 2_048, ValidationInstances = 256, ValidateEvery = 100, LearningRate = 2e-3 },
+            Hidden = 64, TestInstances = 32,
+            Training = new CfHgnnConfig().Training with { Steps = 60, BatchSize = 32, TrainInstances = 1_024, ValidationInstances = 64, ValidateEvery = 20, LearningRate = 2e-3 },
+            Reproduction = new CfHgnnReproductionOptions
+            {
+                TableInstances = 8, CellSizes = new double[] { 200 }, DedicatedPerCellSize = false, DedicatedPerTableVRow = false,
+                TableVRows = new[] { new SizeOverride(24, 6, 4, 2), new SizeOverride(12, 6, 4, 2) },
+                TableVIRows = new[] { new ClusteredSize(400, 24, 12) }, LatencyLayouts = 10,
+            },
         }
         : new CfHgnnConfig();
 
