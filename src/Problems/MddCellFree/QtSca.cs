@@ -37,7 +37,7 @@ public static class QtSca
         var a = new double[terms];
         var b = new double[terms];
         var squares = new double[n];
-        int newton = 0;
+        int newton = 0, unconverged = 0;
         KktResidual kkt = default;
 
         // Phase I (21xz) from (ϖ, ψ) = (1, 1), half of every budget spread evenly.
@@ -66,6 +66,7 @@ public static class QtSca
                 start[n + i] = Math.Min(q, 0) - 1;
             }
             var result = solver.Maximise(phaseOne, start);
+            if (!result.Converged) unconverged++;
             newton += result.NewtonSteps;
             kkt = result.Kkt;
             Array.Copy(result.X, x, n);
@@ -96,7 +97,7 @@ public static class QtSca
         {
             var fallback = form.ToPowers(best);
             trace.Add(SpectralEfficiencyOracle.SpectralEfficiency(instance, fallback));
-            return new QtScaResult(fallback, trace, 0, rounds, false, false, slack, newton, kkt, clock.Elapsed.TotalSeconds);
+            return new QtScaResult(fallback, trace, 0, rounds, false, false, slack, newton, unconverged, kkt, clock.Elapsed.TotalSeconds);
         }
 
         trace.Add(SpectralEfficiencyOracle.SpectralEfficiency(instance, form.ToPowers(x)));
@@ -109,7 +110,11 @@ public static class QtSca
             Pieces(form, x, squares, a, b);
             for (int k = 0; k < terms; k++) z[k] = a[k] / b[k];
             var problem = new QtScaSubproblem(form, phaseOne: false, z, z, qos);
+            // x is strictly feasible here in exact arithmetic (SINR_k ≥ the last linearised value > γ_k); should rounding
+            // say otherwise, keep x rather than start the barrier method from the boundary.
+            if (!StrictlyFeasible(problem, x)) break;
             var result = solver.Maximise(problem, x);
+            if (!result.Converged) unconverged++;
             iterations++;
             newton += result.NewtonSteps;
             kkt = result.Kkt;
@@ -119,7 +124,7 @@ public static class QtSca
             trace.Add(se);
             if (Math.Abs(se - previous) <= options.Tolerance * Math.Abs(previous)) { converged = true; break; }
         }
-        return new QtScaResult(form.ToPowers(x), trace, iterations, rounds, true, converged, slack, newton, kkt, clock.Elapsed.TotalSeconds);
+        return new QtScaResult(form.ToPowers(x), trace, iterations, rounds, true, converged, slack, newton, unconverged, kkt, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -196,6 +201,14 @@ public static class QtSca
     /// <summary>Table IV's QT-SCA column (spec §4.2): <paramref name="iterations"/> (6) × the per-iteration estimate.</summary>
     public static double Complexity(int aps, int mss, int dlSubcarriers, int ulSubcarriers, int iterations = 6) =>
         iterations * ComplexityPerIteration(aps, mss, dlSubcarriers, ulSubcarriers);
+
+    private static bool StrictlyFeasible(IBarrierProblem problem, double[] x)
+    {
+        var g = new double[problem.ConstraintCount];
+        if (!problem.TryEvaluate(x, g, out double f) || !double.IsFinite(f)) return false;
+        foreach (double v in g) if (!(v > 0)) return false;
+        return true;
+    }
 
     private static void Pieces(QtScaRatioForm form, double[] x, double[] squares, double[] a, double[] b)
     {

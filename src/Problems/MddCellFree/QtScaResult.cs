@@ -14,11 +14,12 @@ namespace WirelessGnn.Problems.MddCellFree;
 /// <param name="Converged">Stopped on the relative tolerance of Λ rather than the iteration cap (false when infeasible).</param>
 /// <param name="PhaseOneSlack">min_k α_k of the last phase-I round (≈ 0 when feasible).</param>
 /// <param name="NewtonSteps">Newton steps over every sub-solve, phase I included.</param>
+/// <param name="UnconvergedSubSolves">Sub-solves that stopped on a step cap before the gap tolerance (0 normally).</param>
 /// <param name="Kkt">KKT residual of the last sub-solve.</param>
 /// <param name="Seconds">Wall-clock seconds of the whole solve.</param>
 public sealed record QtScaResult(
     MddPowers Powers, IReadOnlyList<double> SpectralEfficiencyTrace, int Iterations, int PhaseOneRounds, bool Feasible, bool Converged,
-    double PhaseOneSlack, int NewtonSteps, KktResidual Kkt, double Seconds)
+    double PhaseOneSlack, int NewtonSteps, int UnconvergedSubSolves, KktResidual Kkt, double Seconds)
 {
     /// <summary>Λ_SE of <see cref="Powers"/>.</summary>
     public double SpectralEfficiency => SpectralEfficiencyTrace[^1];
