@@ -33,7 +33,10 @@ public static class QtSca
         var form = new QtScaRatioForm(instance);
         var solver = new BarrierSolver(options.Solver);
         int n = form.Variables, terms = form.Terms;
-        var qos = Enumerable.Range(0, terms).Where(k => form.Threshold(k) > 0).ToArray();
+        // Every term carries its QoS constraint, also with γ_k = 0 (χ = 0), as in the paper's (21w): there it only keeps
+        // the surrogate SINR non-negative, but it keeps every amplitude positive in phase I (where x = 0 would be a
+        // fixed point of the QT update z = a/B = 0).
+        var qos = Enumerable.Range(0, terms).ToArray();
         var a = new double[terms];
         var b = new double[terms];
         var squares = new double[n];

@@ -13,13 +13,12 @@ namespace WirelessGnn.Problems.MddCellFree;
 /// </code>
 /// <list type="bullet">
 /// <item><b>QT subproblem (21xy)</b>: <c>max (1/M_sum) Σ_k ln(1 + 2z_k a_k(x) − z_k² B_k(x))</c> s.t. the budgets
-/// <c>P − Σ x² ≥ 0</c> (8b)/(8c) and <c>q_k ≥ 0</c> for every term with γ_k &gt; 0.</item>
+/// <c>P − Σ x² ≥ 0</c> (8b)/(8c) and <c>q_k ≥ 0</c> for the QoS terms (QT-SCA passes every term).</item>
 /// <item><b>Phase I (21xz)</b>: variables (x, α), <c>max Σ_k α_k</c> s.t. α ≤ 0, the budgets and <c>q_k(x) ≥ α_k</c>.</item>
 /// </list>
 /// Curvature in the structured form of <see cref="StructuredHessian"/>: each log term, each QoS constraint and each
 /// budget has a diagonal Hessian, so −∇² of a log term is diagonal + one rank-one term ∇u∇uᵀ/u², and each constraint
-/// adds a diagonal (the solver adds its gradient's rank-one term). Terms with γ_k = 0 have no constraint: (19)–(20) hold
-/// trivially there, and the linearised form would only restrict.
+/// adds a diagonal (the solver adds its gradient's rank-one term).
 /// </summary>
 internal sealed class QtScaSubproblem : IBarrierProblem
 {
@@ -33,7 +32,7 @@ internal sealed class QtScaSubproblem : IBarrierProblem
 
     /// <param name="z">QT auxiliaries z_k <c>[K]</c> (ignored in phase I).</param>
     /// <param name="c">Linearisation slopes c_k = ϖ_k/ψ_k &gt; 0 <c>[K]</c>.</param>
-    /// <param name="qos">Terms that carry a QoS constraint (γ_k &gt; 0), increasing.</param>
+    /// <param name="qos">Terms that carry a QoS constraint, increasing.</param>
     public QtScaSubproblem(QtScaRatioForm form, bool phaseOne, double[] z, double[] c, int[] qos)
     {
         _form = form;

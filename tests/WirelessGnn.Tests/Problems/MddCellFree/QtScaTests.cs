@@ -235,6 +235,21 @@ public class QtScaTests
     }
 
     [Test]
+    public void Zero_qos_keeps_every_power_positive_and_beats_equal_power()
+    {
+        // χ = 0: (19)–(20) are void, but the linearised constraints still apply (as in (21w)) and keep every amplitude
+        // away from the x = 0 fixed point of the QT update.
+        var instance = CaseOne(8, 3, 4, 4, 2, seed: 61, dlQos: 0, ulQos: 0);
+        var result = QtSca.Solve(instance);
+        Assert.That(result.Feasible);
+        Assert.That(result.PhaseOneRounds, Is.InRange(1, 2), "one round, or two when the c = 1 linearisation misses (α < 0)");
+        foreach (double p in result.Powers.Ap) Assert.That(p, Is.GreaterThan(0));
+        foreach (double p in result.Powers.Ms) Assert.That(p, Is.GreaterThan(0));
+        CheckBudgets(instance, result.Powers, "χ = 0");
+        Assert.That(result.SpectralEfficiency, Is.GreaterThan(SpectralEfficiencyOracle.SpectralEfficiency(instance, EqualPower(instance))));
+    }
+
+    [Test]
     public void Iteration_cap_and_tolerance_are_honoured()
     {
         var instance = CaseOne(8, 3, 4, 4, 2, seed: 51);
