@@ -164,9 +164,6 @@ public sealed class CfHgnnGraph
     private float EncodeUpsilon(double upsilon) => _config.Encoding == FeatureEncoding.Log ? (float)-Math.Log10(upsilon) : (float)upsilon;
     private float EncodeScalar(double value) => _config.Encoding == FeatureEncoding.Log ? (float)Math.Log10(value) : (float)value;
 
-    private float Distance(double[,] a, int i, double[,] b, int j)
-    {
-        double dx = a[i, 0] - b[j, 0], dy = a[i, 1] - b[j, 1];
-        return (float)(Math.Sqrt(dx * dx + dy * dy) / _config.DistanceScale);
-    }
+    /// <summary>The distance edge feature: metres over <see cref="CfHgnnConfig.DistanceScale"/>.</summary>
+    private float Distance(double[,] a, int i, double[,] b, int j) => (float)(MddCellFreeInstance.Distance(a, i, b, j) / _config.DistanceScale);
 }

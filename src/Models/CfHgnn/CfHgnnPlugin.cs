@@ -151,13 +151,15 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         var se = SpectralEfficiency.Evaluate(problem, ap, ms, config.LossEpsilon);
         var (q, t) = SpectralEfficiency.Totals(problem, ap, ms);
         var k = config.Kappa;
-        var perMs = k[0] * (problem.DlQos.unsqueeze(-1) - se.DlRate).relu()
-                    + k[1] * (problem.UlQos.unsqueeze(-1) - se.UlRate).relu()
-                    + k[2] * (t - problem.MsBudget).relu();
-        var perAp = k[3] * (q - problem.ApBudget).relu();
-        var perGraph = -se.Value + (perMs * problem.MsMask).sum(-1) + (perAp * problem.ApMask).sum(-1);
+        var perGraph = -se.Value + QosPenalty(problem, se, k)
+                       + (k[2] * (t - problem.MsBudget).relu() * problem.MsMask).sum(-1)
+                       + (k[3] * (q - problem.ApBudget).relu() * problem.ApMask).sum(-1);
         return perGraph.mean();
     }
+
+    /// <summary>The QoS terms of eq. (14) per layout, <c>[B]</c>: <c>Σ_d κ1·ReLU(χ_DL − R_d^DL) + κ2·ReLU(χ_UL − R_d^UL)</c>.</summary>
+    private static Tensor QosPenalty(MddCellFreeTensors problem, SpectralEfficiencyTensors se, double[] kappa) =>
+        ((kappa[0] * (problem.DlQos.unsqueeze(-1) - se.DlRate).relu() + kappa[1] * (problem.UlQos.unsqueeze(-1) - se.UlRate).relu()) * problem.MsMask).sum(-1);
 
     /// <summary>The raw outputs as one decision row per layout: DL powers (l, d, m) then UL powers (d, m̄), padded.</summary>
     public override Tensor Decide(nn.Module network, CfHgnnBatch batch, CfHgnnConfig config)
@@ -206,11 +208,10 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         var (q, t) = SpectralEfficiency.Totals(p, ap, ms);
         var dlMet = ((se.DlRate >= p.DlQos.unsqueeze(-1) - 1e-6) | (p.MsMask == 0)).all(-1);
         var ulMet = ((se.UlRate >= p.UlQos.unsqueeze(-1) - 1e-6) | (p.MsMask == 0)).all(-1);
-        var penalties = ((batch.Kappa[0] * (p.DlQos.unsqueeze(-1) - se.DlRate).relu() + batch.Kappa[1] * (p.UlQos.unsqueeze(-1) - se.UlRate).relu()) * p.MsMask).sum(-1);
         return new Dictionary<string, double[]>
         {
             [SpectralEfficiencyMetric] = ToArray(se.Value),
-            [PenalisedMetric] = ToArray(se.Value - penalties),
+            [PenalisedMetric] = ToArray(se.Value - QosPenalty(p, se, batch.Kappa)),
             ["dl_qos_met"] = ToArray(dlMet),
             ["ul_qos_met"] = ToArray(ulMet),
             ["budgets_met_raw"] = ToArray(budgetsMet),

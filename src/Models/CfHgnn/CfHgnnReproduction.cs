@@ -245,7 +245,7 @@ public sealed class CfHgnnReproduction
         {
             var metrics = main.Methods[m].Metrics;
             s.AppendLine($"| {Label(m)} | {main.Mean(m):F2} | {main.Percent(m):F2} % | {paper.GetValueOrDefault(m, "—")} | {Fraction(metrics["budgets_met_raw"])} | " +
-                         $"{Fraction(metrics["dl_qos_met"])} | {Fraction(metrics["ul_qos_met"])} | {Seconds(main.Methods[m].Timing.Median)} (batch {main.Methods[m].BatchSize}) |");
+                         $"{Fraction(metrics["dl_qos_met"])} | {Fraction(metrics["ul_qos_met"])} | {ReportWriter.Seconds(main.Methods[m].Timing.Median)} (batch {main.Methods[m].BatchSize}) |");
         }
         s.AppendLine();
         double qtTime = main.Methods["qt_sca"].Timing.Median;
@@ -253,7 +253,7 @@ public sealed class CfHgnnReproduction
         {
             var gap = gaps[Label(m)];
             s.AppendLine($"- {Label(m)}: gap to QT-SCA below 1.5 nats/s/Hz on {Fraction(gap.Select(g => g < 1.5 ? 1.0 : 0).ToArray())} of layouts " +
-                         $"(max {gap.Max():F2}, mean {gap.Average():F2}; paper Fig. 8: 0.35, Fig. 6: all below 1.5); latency at batch 1 {Seconds(latency[m])} " +
+                         $"(max {gap.Max():F2}, mean {gap.Average():F2}; paper Fig. 8: 0.35, Fig. 6: all below 1.5); latency at batch 1 {ReportWriter.Seconds(latency[m])} " +
                          $"= {qtTime / latency[m]:N0}× faster than QT-SCA, at batch {main.Methods[m].BatchSize} {qtTime / main.Methods[m].Timing.Median:N0}× " +
                          $"(paper: ~10⁴× on an RTX 3080 Ti against 7.03 s of CVX).");
         }
@@ -367,5 +367,4 @@ public sealed class CfHgnnReproduction
     private static string Layouts(Row r) => r.Infeasible > 0 ? $"{r.QtScaFeasible.Length} ({r.Infeasible} QoS-infeasible left out)" : $"{r.QtScaFeasible.Length}";
     private static string Label(string method) => method switch { "dcf" => "CF-HGNN (DCF)", "eq" => "cf-hgnn-eq", "qt_sca" => "QT-SCA", "equal_power" => "equal power", _ => method };
     private static string Fraction(double[] flags) => $"{100 * flags.Average():F1} %";
-    private static string Seconds(double s) => s >= 1 ? $"{s:F2} s" : s >= 1e-3 ? $"{s * 1e3:F2} ms" : $"{s * 1e6:F1} µs";
 }

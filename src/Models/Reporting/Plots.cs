@@ -174,7 +174,7 @@ public static class Plots
         {
             double top = Math.Log10(finite[i].Value);
             var bar = plot.Add.Bar(new ScottPlot.Bar { Position = i, ValueBase = floor, Value = top, FillColor = Palette(i),
-                Label = FormatSeconds(finite[i].Value) });
+                Label = ReportWriter.Seconds(finite[i].Value) });
             bar.ValueLabelStyle.FontSize = 14;
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
@@ -186,8 +186,6 @@ public static class Plots
         plot.YLabel(yLabel + " (log scale)");
         Save(path, new[] { plot }, Width, 560);
     }
-
-    private static string FormatSeconds(double s) => s >= 1 ? $"{s:0.00} s" : s >= 1e-3 ? $"{s * 1e3:0.00} ms" : $"{s * 1e6:0.0} µs";
 
     private static Plot NewPlot(string? font)
     {

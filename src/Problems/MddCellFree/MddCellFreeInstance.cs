@@ -54,6 +54,13 @@ public sealed record MddCellFreeInstance
     public int UlSubcarriers => Upsilon.GetLength(2);
     public int Subcarriers => DlSubcarriers + UlSubcarriers;
 
+    /// <summary>2-D distance in metres between row <paramref name="i"/> of positions <paramref name="a"/> and row <paramref name="j"/> of <paramref name="b"/> (<c>[N, 2]</c> each).</summary>
+    public static double Distance(double[,] a, int i, double[,] b, int j)
+    {
+        double dx = a[i, 0] - b[j, 0], dy = a[i, 1] - b[j, 1];
+        return Math.Sqrt(dx * dx + dy * dy);
+    }
+
     /// <summary>APs serving MS d (𝓛_d), in index order.</summary>
     public int[] ServingAps(int d) => Enumerable.Range(0, Aps).Where(l => Serves[l, d]).ToArray();
 

@@ -66,13 +66,13 @@ public sealed class MddCellFreeSampler
 
         var betaApMs = new double[nl, nd];
         for (int l = 0; l < nl; l++)
-            for (int d = 0; d < nd; d++) betaApMs[l, d] = Beta(Distance(ap, l, ms, d), rng.Next());
+            for (int d = 0; d < nd; d++) betaApMs[l, d] = Beta(MddCellFreeInstance.Distance(ap, l, ms, d), rng.Next());
         var betaAp = new double[nl, nl];
         for (int l = 0; l < nl; l++)
-            for (int k = l + 1; k < nl; k++) betaAp[l, k] = betaAp[k, l] = Beta(Distance(ap, l, ap, k), rng.Next());
+            for (int k = l + 1; k < nl; k++) betaAp[l, k] = betaAp[k, l] = Beta(MddCellFreeInstance.Distance(ap, l, ap, k), rng.Next());
         var betaMs = new double[nd, nd];
         for (int d = 0; d < nd; d++)
-            for (int e = d + 1; e < nd; e++) betaMs[d, e] = betaMs[e, d] = Beta(Distance(ms, d, ms, e), rng.Next());
+            for (int e = d + 1; e < nd; e++) betaMs[d, e] = betaMs[e, d] = Beta(MddCellFreeInstance.Distance(ms, d, ms, e), rng.Next());
 
         var g = new Complex[nl, nd, n, taps];
         var h = new Complex[nl, nd, n, total];
@@ -224,8 +224,6 @@ public sealed class MddCellFreeSampler
     }
 
     private double Beta(double distance, double z) => MddCellFreeConfig.DbToLinear(PathLossDb(distance, Config) + Config.ShadowingDb * z);
-
-    private static double Distance(double[,] a, int i, double[,] b, int j) => Math.Sqrt(Square(a[i, 0] - b[j, 0]) + Square(a[i, 1] - b[j, 1]));
 
     private static double Square(double x) => x * x;
 
