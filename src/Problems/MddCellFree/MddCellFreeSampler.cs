@@ -225,8 +225,6 @@ public sealed class MddCellFreeSampler
 
     private double Beta(double distance, double z) => MddCellFreeConfig.DbToLinear(PathLossDb(distance, Config) + Config.ShadowingDb * z);
 
-    private static double Square(double x) => x * x;
-
     private static double[] Fill(int count, double value) => Enumerable.Repeat(value, count).ToArray();
 
     /// <summary>Standard normals by the Box–Muller transform (exact, two per pair of uniforms).</summary>
