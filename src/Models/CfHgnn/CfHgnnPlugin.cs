@@ -151,15 +151,18 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         var se = SpectralEfficiency.Evaluate(problem, ap, ms, config.LossEpsilon);
         var (q, t) = SpectralEfficiency.Totals(problem, ap, ms);
         var k = config.Kappa;
-        var perGraph = -se.Value + QosPenalty(problem, se, k)
+        var perGraph = -se.Value + QosPenalty(problem, se, k, 1 + config.QosMargin)
                        + (k[2] * (t - problem.MsBudget).relu() * problem.MsMask).sum(-1)
                        + (k[3] * (q - problem.ApBudget).relu() * problem.ApMask).sum(-1);
         return perGraph.mean();
     }
 
-    /// <summary>The QoS terms of eq. (14) per layout, <c>[B]</c>: <c>Σ_d κ1·ReLU(χ_DL − R_d^DL) + κ2·ReLU(χ_UL − R_d^UL)</c>.</summary>
-    private static Tensor QosPenalty(MddCellFreeTensors problem, SpectralEfficiencyTensors se, double[] kappa) =>
-        ((kappa[0] * (problem.DlQos.unsqueeze(-1) - se.DlRate).relu() + kappa[1] * (problem.UlQos.unsqueeze(-1) - se.UlRate).relu()) * problem.MsMask).sum(-1);
+    /// <summary>
+    /// The QoS terms of eq. (14) per layout, <c>[B]</c>: <c>Σ_d κ1·ReLU(s·χ_DL − R_d^DL) + κ2·ReLU(s·χ_UL − R_d^UL)</c>, with the targets
+    /// scaled by <paramref name="scale"/> (1 in scoring; 1 + <see cref="CfHgnnConfig.QosMargin"/> in the loss).
+    /// </summary>
+    private static Tensor QosPenalty(MddCellFreeTensors problem, SpectralEfficiencyTensors se, double[] kappa, double scale = 1) =>
+        ((kappa[0] * (scale * problem.DlQos.unsqueeze(-1) - se.DlRate).relu() + kappa[1] * (scale * problem.UlQos.unsqueeze(-1) - se.UlRate).relu()) * problem.MsMask).sum(-1);
 
     /// <summary>The raw outputs as one decision row per layout: DL powers (l, d, m) then UL powers (d, m̄), padded.</summary>
     public override Tensor Decide(nn.Module network, CfHgnnBatch batch, CfHgnnConfig config)

@@ -27,19 +27,19 @@ public class CfHgnnPluginTests
     public void Loss_is_minus_the_SE_when_every_constraint_holds_and_grows_with_slope_kappa_when_one_is_violated()
     {
         using var scope = NewDisposeScope();
-        var config = Tiny() with { LossEpsilon = 0 };
+        var config = Tiny() with { LossEpsilon = 0, QosMargin = 0 };
         var x = MddInstances.Random(6, 2, 2, 1, 3);
         using var problem = MddCellFreeTensors.From(new[] { x }, dtype: ScalarType.Float64);
-        var ap = full(new long[] { 1, 6, 2, 2 }, 1.0, dtype: ScalarType.Float64);     // 4 W of 10 per AP
+        var ap = full(new long[] { 1, 6, 2, 2 }, 0.02, dtype: ScalarType.Float64);    // 0.08 W of 10 per AP: little SI, so the UL QoS holds
         var ms = full(new long[] { 1, 2, 1 }, 0.5, dtype: ScalarType.Float64);         // 0.5 W of 1 per MS
         var se = SpectralEfficiency.Evaluate(problem, ap, ms);
-        Assume.That((se.DlRate >= 0.5).all().item<bool>() && (se.UlRate >= 0.1).all().item<bool>(), "QoS met at this point");
+        Assert.That((se.DlRate >= 0.5).all().item<bool>() && (se.UlRate >= 0.1).all().item<bool>(), $"QoS met at this point: DL {se.DlRate.str()} UL {se.UlRate.str()}");
         double loss = CfHgnnPlugin.LossOf(problem, ap, ms, config).item<double>();
         Assert.That(loss, Is.EqualTo(-se.Value.item<double>()).Within(1e-12), "no penalty when feasible");
 
         // One AP 1 W over budget: κ4 · 1 W more, plus the SE change.
         var over = ap.clone();
-        over[0, 0, 0, 0] = over[0, 0, 0, 0] + 7.0;
+        over[0, 0, 0, 0] = over[0, 0, 0, 0] + 10.92;
         double expected = -SpectralEfficiency.Evaluate(problem, over, ms).Value.item<double>() + config.Kappa[3] * 1.0;
         Assert.That(CfHgnnPlugin.LossOf(problem, over, ms, config).item<double>(), Is.EqualTo(expected).Within(1e-9), "AP budget penalty κ4·excess");
 
@@ -49,6 +49,14 @@ public class CfHgnnPluginTests
         var seOff = SpectralEfficiency.Evaluate(problem, ap, off);
         expected = -seOff.Value.item<double>() + config.Kappa[1] * (0.1 - seOff.UlRate[0, 0].item<double>());
         Assert.That(CfHgnnPlugin.LossOf(problem, ap, off, config).item<double>(), Is.EqualTo(expected).Within(1e-9), "UL QoS penalty κ2·shortfall");
+
+        // With a 10 % margin the penalties act below 1.1·χ, on every MS and both links.
+        var margined = config with { QosMargin = 0.1 };
+        expected = -seOff.Value.item<double>();
+        for (int d = 0; d < 2; d++)
+            expected += config.Kappa[0] * Math.Max(0, 0.55 - seOff.DlRate[0, d].item<double>()) + config.Kappa[1] * Math.Max(0, 0.11 - seOff.UlRate[0, d].item<double>());
+        Assert.That(CfHgnnPlugin.LossOf(problem, ap, off, margined).item<double>(), Is.EqualTo(expected).Within(1e-9), "penalties below (1 + margin)·χ");
+        Assert.That(expected, Is.GreaterThan(CfHgnnPlugin.LossOf(problem, ap, off, config).item<double>()), "the margin adds penalty");
     }
 
     [Test]
