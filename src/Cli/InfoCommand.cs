@@ -14,6 +14,7 @@ public static class InfoCommand
         command.SetAction(parse => WgnnCommand.Guarded(parse, () =>
         {
             var device = TorchDevice.Resolve(parse.GetValue(WgnnCommand.Device)!, w => Console.Error.WriteLine($"wgnn: warning: {w}"));
+            WgnnCommand.ApplyThreads(parse);
             var version = typeof(GraphSchema).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
             var torchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version;
             Console.WriteLine($"WirelessGnn  {version.Split('+')[0]}");

@@ -53,6 +53,7 @@ public static class RunCommands
     {
         var plugin = PluginCatalog.Find(parse.GetValue(Plugin)!);
         var device = TorchDevice.Resolve(parse.GetValue(WgnnCommand.Device)!, w => Console.Error.WriteLine($"wgnn: warning: {w}"));
+        WgnnCommand.ApplyThreads(parse);
         var verb = mode switch { ExperimentMode.Train => "train", ExperimentMode.Evaluate => "eval", _ => "reproduce" };
         var output = parse.GetValue(Out) ?? Path.Combine("runs", $"{plugin.Info.Name}-{verb}-{DateTime.Now:yyyyMMdd-HHmmss}");
         bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;

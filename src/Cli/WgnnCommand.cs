@@ -1,4 +1,5 @@
 using System.CommandLine;
+using WirelessGnn.Graphs;
 
 namespace WirelessGnn.Cli;
 
@@ -13,6 +14,13 @@ public static class WgnnCommand
         Recursive = true,
     };
 
+    /// <summary><c>--threads N</c>: libtorch's intra-op threads (default: libtorch's choice, one per core).</summary>
+    public static readonly Option<int?> Threads = new("--threads")
+    {
+        Description = "CPU threads libtorch uses inside one operation, 1..1024 (default: one per core). Use 1 when several runs share the cores: oversubscribed threads slow training down many times.",
+        Recursive = true,
+    };
+
     /// <summary><c>--verbose</c>: stack traces on errors.</summary>
     public static readonly Option<bool> Verbose = new("--verbose")
     {
@@ -24,11 +32,20 @@ public static class WgnnCommand
     {
         var root = new RootCommand("wgnn — graph neural networks for wireless resource allocation (WirelessGnn).");
         root.Options.Add(Device);
+        root.Options.Add(Threads);
         root.Options.Add(Verbose);
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         foreach (var command in RunCommands.Create()) root.Subcommands.Add(command);
         return root;
+    }
+
+    /// <summary>Sets libtorch's intra-op threads from <c>--threads</c>, when given.</summary>
+    public static void ApplyThreads(ParseResult parse)
+    {
+        if (parse.GetValue(Threads) is not int threads) return;
+        Require.InRange(threads, 1, 1024, "--threads");
+        TorchSharp.torch.set_num_threads(threads);
     }
 
     /// <summary>Runs <paramref name="body"/>, turning errors into one clear line and exit code 1.</summary>
