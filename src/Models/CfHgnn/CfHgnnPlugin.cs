@@ -164,10 +164,14 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
     private static Tensor QosPenalty(MddCellFreeTensors problem, SpectralEfficiencyTensors se, double[] kappa, double scale = 1) =>
         ((kappa[0] * (scale * problem.DlQos.unsqueeze(-1) - se.DlRate).relu() + kappa[1] * (scale * problem.UlQos.unsqueeze(-1) - se.UlRate).relu()) * problem.MsMask).sum(-1);
 
-    /// <summary>The raw outputs as one decision row per layout: DL powers (l, d, m) then UL powers (d, m̄), padded.</summary>
+    /// <summary>
+    /// The outputs as one decision row per layout: DL powers (l, d, m) then UL powers (d, m̄), padded; with
+    /// <see cref="CfHgnnConfig.UplinkQosFloor"/> (Case 1), the UL powers of MSs short of their UL QoS are first raised to it.
+    /// </summary>
     public override Tensor Decide(nn.Module network, CfHgnnBatch batch, CfHgnnConfig config)
     {
         var (ap, ms) = Powers(network, batch, config);
+        if (config.UplinkQosFloor && batch.Problem.UlLeakage is null) ms = SpectralEfficiency.RaiseUplinkToQos(batch.Problem, ap, ms);
         return cat(new[] { ap.flatten(1), ms.flatten(1) }, 1);
     }
 

@@ -42,7 +42,7 @@ public static class SpectralEfficiency
 
         var q = pAp.sum(new long[] { 2, 3 });                                                      // [B, L]
         var t = pMs.sum(-1);                                                                       // [B, D]
-        var apInterference = x.ApSelfInterference * q + x.InterAp / msum * matmul(x.BetaAp, q.unsqueeze(-1)).squeeze(-1);
+        var apInterference = ApInterference(x, q);
         var msDenominator = x.MsSelfInterference * t + x.InterMs / msum * matmul(x.BetaMs, t.unsqueeze(-1)).squeeze(-1) + 1;
 
         var root = epsilon > 0 ? (pAp + epsilon).sqrt() : pAp.sqrt();
@@ -52,7 +52,7 @@ public static class SpectralEfficiency
             dlDenominator = dlDenominator + (dlLeak * (pAp.sum(2, keepdim: true) - pAp)).sum(1);   // Σ_l leak Σ_{d'≠d} p_ld'm
         var dlSinr = amplitude.square() / dlDenominator * x.DlMask.unsqueeze(1);
 
-        var ulDenominator = (x.Upsilon * (apInterference + 1).unsqueeze(-1).unsqueeze(-1)).sum(1);  // [B, D, M̄]
+        var ulDenominator = UplinkNoise(x, apInterference);                                        // [B, D, M̄]
         if (x.UlLeakage is { } ulLeak)
             ulDenominator = ulDenominator + (ulLeak * pMs.unsqueeze(1)).sum(2);                    // Σ_{d'} leak_dd'm̄ p_d'm̄ (diagonal 0)
         var valid = x.MsMask.unsqueeze(-1) * x.UlMask.unsqueeze(1);
@@ -65,6 +65,38 @@ public static class SpectralEfficiency
         var value = (dlRate + ulRate).sum(-1) / x.Subcarriers;
         return new SpectralEfficiencyTensors(dlSinr, ulSinr, dlRate, ulRate, value);
     }
+
+    /// <summary>
+    /// Raises the UL powers of every MS short of its UL QoS to the per-subcarrier level of condition (20):
+    /// <c>p_dm̄ ≥ γ_UL·Σ_l υ̃_ldm̄ (I_l + 1) / |𝓛_d|²</c> with <c>γ_UL = e^{χ_UL/M̄} − 1</c>, which gives <c>R_d^UL ≥ χ_UL</c>.
+    /// In Case 1 the UL SINR of MS d depends only on the DL powers and on d's own UL powers, so raising one MS never
+    /// lowers another's UL rate; MSs that meet their QoS keep their powers. Not defined for clustered networks (Case 2),
+    /// where the UL MUI couples the MSs.
+    /// </summary>
+    /// <returns>UL powers <c>[B, D, M̄]</c> (budgets not enforced: <see cref="Project"/> does that).</returns>
+    public static Tensor RaiseUplinkToQos(MddCellFreeTensors x, Tensor apPower, Tensor msPower)
+    {
+        CheckShapes(x, apPower, msPower);
+        if (x.UlLeakage is not null)
+            throw new NotSupportedException("RaiseUplinkToQos: clustered networks (Case 2) couple the MSs' UL powers through the UL MUI; only Case 1 is supported.");
+        using var scope = NewDisposeScope();
+        var pAp = Mask(x, apPower);
+        var pMs = Mask(x, msPower);
+        var rate = Evaluate(x, pAp, pMs).UlRate;                                                   // [B, D]
+        var gamma = ((x.UlQos / x.UlMask.sum(-1).clamp_min(1)).exp() - 1).unsqueeze(-1).unsqueeze(-1);
+        var ulGain = x.Serves.sum(1).square().clamp_min(1).unsqueeze(-1);                          // |𝓛_d|² [B, D, 1]
+        var floor = gamma * UplinkNoise(x, ApInterference(x, pAp.sum(new long[] { 2, 3 }))) / ulGain;
+        var isShort = (rate < x.UlQos.unsqueeze(-1)).unsqueeze(-1);                                // [B, D, 1]
+        return Mask(x, where(isShort, maximum(pMs, floor), pMs)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The residual interference at each AP, <c>I_l = ξ̃SI_l Q_l + ξ̃IAI_l/M_sum Σ_l' β_ll' Q_l'</c>, <c>[B, L]</c>.</summary>
+    private static Tensor ApInterference(MddCellFreeTensors x, Tensor q) =>
+        x.ApSelfInterference * q + x.InterAp / x.Subcarriers.unsqueeze(-1) * matmul(x.BetaAp, q.unsqueeze(-1)).squeeze(-1);
+
+    /// <summary>The UL noise after ZF combining, <c>Σ_l υ̃_ldm̄ (I_l + 1)</c>, <c>[B, D, M̄]</c>.</summary>
+    private static Tensor UplinkNoise(MddCellFreeTensors x, Tensor apInterference) =>
+        (x.Upsilon * (apInterference + 1).unsqueeze(-1).unsqueeze(-1)).sum(1);
 
     /// <summary>DL power of each AP <c>Σ_d,m p_ldm</c> <c>[B, L]</c> and UL power of each MS <c>[B, D]</c>, over served pairs.</summary>
     public static (Tensor Ap, Tensor Ms) Totals(MddCellFreeTensors x, Tensor apPower, Tensor msPower) =>

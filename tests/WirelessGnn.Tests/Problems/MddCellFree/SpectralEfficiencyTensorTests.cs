@@ -124,6 +124,47 @@ public class SpectralEfficiencyTensorTests
     }
 
     [Test]
+    public void Raising_the_uplink_to_the_QoS_meets_it_exactly_where_it_was_short_and_touches_nothing_else()
+    {
+        using var scope = NewDisposeScope();
+        var xs = new[] { MddInstances.Random(8, 3, 4, 2, 1), MddInstances.Random(5, 2, 4, 2, 2) };
+        var ps = xs.Select((x, i) => MddInstances.RandomPowers(x, 40 + i)).ToList();
+        foreach (var p in ps) for (int m = 0; m < p.Ms.GetLength(1); m++) p.Ms[0, m] = 1e-9;  // MS 0 far below its UL QoS
+        using var batch = MddCellFreeTensors.From(xs, dtype: ScalarType.Float64);
+        var (ap, ms) = PowerTensors(xs, ps, ScalarType.Float64);
+        var raised = SpectralEfficiency.RaiseUplinkToQos(batch, ap, ms);
+        for (int n = 0; n < xs.Length; n++)
+        {
+            var x = xs[n];
+            var before = SpectralEfficiencyOracle.Evaluate(x, ps[n]);
+            var after = MddPowers.Zero(x.Aps, x.Mss, x.DlSubcarriers, x.UlSubcarriers);
+            Array.Copy(ps[n].Ap, after.Ap, ps[n].Ap.Length);
+            for (int d = 0; d < x.Mss; d++)
+                for (int m = 0; m < x.UlSubcarriers; m++) after.Ms[d, m] = raised[n, d, m].item<double>();
+            var result = SpectralEfficiencyOracle.Evaluate(x, after);
+            var den = SpectralEfficiencyOracle.UlDenominator(x, ps[n]);
+            double gamma = Math.Exp(x.UlQos / x.UlSubcarriers) - 1;
+            for (int d = 0; d < x.Mss; d++)
+            {
+                bool wasShort = before.UlRate[d] < x.UlQos;
+                Assert.That(result.UlRate[d], Is.GreaterThanOrEqualTo(x.UlQos - 1e-12), $"layout {n} MS {d}: UL QoS met after raising");
+                if (wasShort)
+                    for (int m = 0; m < x.UlSubcarriers; m++)
+                    {
+                        double floor = gamma * den[d, m] / SpectralEfficiencyOracle.UlSignalGain(x, d);   // condition (20)
+                        Assert.That(after.Ms[d, m], Is.EqualTo(Math.Max(ps[n].Ms[d, m], floor)).Within(1e-12 * floor), $"layout {n} MS {d}: raised to the floor of (20)");
+                    }
+                else
+                    for (int m = 0; m < x.UlSubcarriers; m++)
+                        Assert.That(after.Ms[d, m], Is.EqualTo(ps[n].Ms[d, m]), $"layout {n} MS {d}: met its QoS, untouched");
+            }
+            Assert.That(before.UlRate[0], Is.LessThan(x.UlQos), $"layout {n}: the test has a short MS");
+        }
+        Assert.That(() => SpectralEfficiency.RaiseUplinkToQos(MddCellFreeTensors.From(new[] { MddInstances.Random(6, 3, 4, 2, 3, clustered: true) }),
+            zeros(1, 6, 3, 4), zeros(1, 3, 2)), Throws.TypeOf<NotSupportedException>(), "Case 2 is refused");
+    }
+
+    [Test]
     public void Wrong_power_shapes_are_rejected_with_the_field_name()
     {
         using var scope = NewDisposeScope();
