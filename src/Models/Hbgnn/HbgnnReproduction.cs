@@ -112,7 +112,7 @@ public sealed class HbgnnReproduction
             _log($"grl: loaded the model trained earlier from {checkpoint} (T = {network.Temperature:G4})");
             return (network, null, null);
         }
-        _log($"grl: training for {config.Training.Steps} steps of {config.Training.BatchSize} scenes ({config.Training.TrainInstances} labelled scenes, labels from {config.Labels})");
+        _log($"grl: training for {config.Training.Steps} steps of {config.Training.BatchSize} scenes ({config.Training.TrainInstances} training scenes; labels: {(config.SupervisedWeight > 0 ? config.Labels.ToString() : "none, w_s = 0")})");
         var info = new CheckpointInfo(_plugin.Info.Name, _plugin.Info.Version, _request.Seed, ConfigBinder.ToJson(config).ToJsonString(),
             _plugin.SchemaDescription(config), 0, Checkpoint.WirelessGnnVersion);
         var trainer = new Trainer<HbgnnConfig, HetNetScene, HbgnnBatch>(_plugin, config, _request.Device, _request.Seed);
@@ -216,9 +216,9 @@ public sealed class HbgnnReproduction
         s.AppendLine();
         s.AppendLine("| network | ours | paper |");
         s.AppendLine("|---|---|---|");
-        s.AppendLine($"| FCNN | {(fcnn is { } a ? a.ToString("E2", CultureInfo.InvariantCulture) : "—")} | {HbgnnPaper.FcnnParameters:E1} |");
-        s.AppendLine($"| CNN | {(cnn is { } b ? b.ToString("E2", CultureInfo.InvariantCulture) : "—")} | {HbgnnPaper.CnnParameters:E1} |");
-        s.AppendLine($"| HBGNN | {hbgnn.ToString("E2", CultureInfo.InvariantCulture)} | {HbgnnPaper.HbgnnParameters:E1} |");
+        s.AppendLine($"| FCNN | {(fcnn is { } a ? a.ToString("0.00e+0", CultureInfo.InvariantCulture) : "—")} | {HbgnnPaper.FcnnParameters:0.0e+0} |");
+        s.AppendLine($"| CNN | {(cnn is { } b ? b.ToString("0.00e+0", CultureInfo.InvariantCulture) : "—")} | {HbgnnPaper.CnnParameters:0.0e+0} |");
+        s.AppendLine($"| HBGNN | {hbgnn.ToString("0.00e+0", CultureInfo.InvariantCulture)} | {HbgnnPaper.HbgnnParameters:0.0e+0} |");
         if (fcnn is { } fc) s.AppendLine($"\nFCNN / HBGNN = {(double)fc / hbgnn:F0}× (goal: ≥ 100×).");
         s.AppendLine();
         json["table_ii"] = new { fcnn, cnn, hbgnn };

@@ -39,10 +39,9 @@ public static class SrlFineTuning
             optimizer.zero_grad();
             var (scores, power) = HbgnnPlugin.Forward(network, batch);
             double temperature = network.Temperature;
-            var probabilities = Layers.TemperatureSoftmax.Probabilities(scores, batch.CandidateMask, temperature);
-            var association = zeros(new[] { 1L, batch.Ues, batch.Bss }, device: scores.device).scatter_add(2, batch.CandidateBs, probabilities);
+            var (probabilities, association) = HbgnnPlugin.SoftAssociation(scores, batch, temperature);
             // The hard decision of this iterate, before its step (iteration 0 is the GRL output).
-            var decision = cat(new[] { HbgnnPlugin.HardAssociation(scores, batch).to(power.dtype), power }, 1).detach();
+            var decision = HbgnnPlugin.DecisionRows(scores, power, batch).detach();
             double rate = HbgnnPlugin.UeRates(decision, batch).sum().item<double>();
             if (iteration == 0) initial = rate;
             if (rate > bestRate) { bestRate = rate; best = decision.cpu().to_type(ScalarType.Float64).data<double>().ToArray(); }

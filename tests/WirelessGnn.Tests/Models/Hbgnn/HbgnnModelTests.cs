@@ -109,7 +109,7 @@ public class HbgnnModelTests
         var (scores, power) = HbgnnPlugin.Forward(network, batch);
         foreach (var t in new[] { 10, 1, 0.01 })
         {
-            var x = HbgnnPlugin.SoftAssociation(scores * 100, batch, t);   // large scores: the saturated regime
+            var (_, x) = HbgnnPlugin.SoftAssociation(scores * 100, batch, t);   // large scores: the saturated regime
             TensorAssert.Finite(x, $"x at T={t}");
             TensorAssert.Close(batch.UeMask, x.sum(-1), 1e-6, "rows sum to 1");
             Assert.That(x.min().item<float>(), Is.GreaterThanOrEqualTo(0));
@@ -218,7 +218,7 @@ public class HbgnnModelTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(6);
-        var config = Config with { Labels = LabelSource.Maramp, SrlMaxIterations = 12, SrlWindow = 4, SrlLearningRate = 1e-2 };
+        var config = Config with { Labels = LabelSource.Maramp, SupervisedWeight = 10, SrlMaxIterations = 12, SrlWindow = 4, SrlLearningRate = 1e-2 };
         var network = (HbgnnNetwork)Plugin.CreateNetwork(config);
         var scenes = Scenes(4, 13, config);
         using (var batch = Plugin.Prepare(scenes, config, CPU))
@@ -234,5 +234,31 @@ public class HbgnnModelTests
         Assert.That(r.Iterations, Is.InRange(1, 12));
         Assert.That(r.Decision, Has.Length.EqualTo(scenes[0].Ues + scenes[0].Bss));
         Assert.That(GlobalRateOracle.Rate(scenes[0], HetNetDecision.FromVector(r.Decision, scenes[0].Ues, scenes[0].Bss)), Is.EqualTo(r.Rate).Within(1e-3 * r.Rate));
+    }
+
+    [Test]
+    public void Supervised_term_is_zero_at_the_label_and_positive_elsewhere()
+    {
+        using var scope = NewDisposeScope();
+        var config = Config with { Labels = LabelSource.Maramp, SupervisedWeight = 10 };
+        var scenes = Scenes(2, 14, config);
+        var plugin = new HbgnnPlugin();
+        using var batch = plugin.Prepare(scenes, config, CPU);
+        var candidates = batch.CandidateBs.data<long>().ToArray();
+        long ues = batch.Ues, k = config.Candidates;
+        var scores = new float[2 * ues * k];
+        var power = new float[2 * batch.Bss];
+        for (int n = 0; n < 2; n++)
+        {
+            var label = Maramp.Solve(scenes[n]);
+            for (int i = 0; i < scenes[n].Ues; i++)
+                for (int s = 0; s < k; s++)
+                    if (candidates[(n * ues + i) * k + s] == label.Association[i]) { scores[(n * ues + i) * k + s] = 50; break; }
+            for (int j = 0; j < scenes[n].Bss; j++) power[n * batch.Bss + j] = (float)label.Power[j];
+        }
+        var atLabel = plugin.Supervised(tensor(scores, new[] { 2, ues, k }), tensor(power, new[] { 2L, batch.Bss }), batch, config, 1);
+        Assert.That(atLabel.data<float>().ToArray(), Is.All.LessThan(1e-6), "CE and MSE vanish at the label");
+        var off = plugin.Supervised(zeros(2, ues, k), tensor(power, new[] { 2L, batch.Bss }) * 0.5, batch, config, 1);
+        Assert.That(off.data<float>().ToArray(), Is.All.GreaterThan(0.1));
     }
 }

@@ -89,4 +89,16 @@ public class HetNetBaselineTests
             Assert.That(a, Has.Length.EqualTo(s.Ues));
         }
     }
+
+    [Test, Category("Reproduction"), Explicit("long: 200 default scenes; run with --filter TestCategory=Reproduction")]
+    public void Default_setup_smoke_test_orders_the_baselines()
+    {
+        var scenes = new HetNetSampler(new UltraDenseHetNetConfig()).Sample(200, 77);
+        var mean = All.ToDictionary(b => b.Name, b => scenes.Average(s => GlobalRateOracle.Rate(s, b.Solve(s))));
+        TestContext.Out.WriteLine(string.Join(", ", mean.Select(kv => $"{kv.Key} {kv.Value:F2}")));
+        Assert.That(mean["MARAMP"], Is.LessThan(mean["JUAPCMWSER"]));
+        Assert.That(mean["MARAMP"], Is.InRange(12, 45), "spec §7: 22-27");
+        foreach (var m in new[] { "MSUAMP", "UAMWSER", "MSUAPC" })
+            Assert.That(mean[m], Is.InRange(mean["MARAMP"], mean["JUAPCMWSER"]), m);
+    }
 }
