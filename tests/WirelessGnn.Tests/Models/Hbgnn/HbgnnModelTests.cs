@@ -261,4 +261,30 @@ public class HbgnnModelTests
         var off = plugin.Supervised(zeros(2, ues, k), tensor(power, new[] { 2L, batch.Bss }) * 0.5, batch, config, 1);
         Assert.That(off.data<float>().ToArray(), Is.All.GreaterThan(0.1));
     }
+
+    [Test]
+    public void Same_seed_gives_bit_identical_training_steps()
+    {
+        var config = Config;
+        float[] Losses()
+        {
+            using var scope = NewDisposeScope();
+            torch.manual_seed(21);
+            var plugin = new HbgnnPlugin();
+            var network = plugin.CreateNetwork(config);
+            using var optimizer = optim.Adam(network.parameters(), 1e-3);
+            var losses = new float[3];
+            for (int step = 0; step < 3; step++)
+            {
+                using var batch = plugin.Prepare(plugin.Sample(config, 4, 100 + step), config, CPU);
+                optimizer.zero_grad();
+                var loss = plugin.Loss(network, batch, config);
+                losses[step] = loss.item<float>();
+                loss.backward();
+                optimizer.step();
+            }
+            return losses;
+        }
+        Assert.That(Losses(), Is.EqualTo(Losses()));
+    }
 }
