@@ -143,7 +143,7 @@ public sealed class DenseNodeSet : NodeSet
 public sealed class DenseRelationView : RelationView
 {
     private readonly GraphBatch _batch;
-    private Tensor? _inDegree, _edgeMask, _noEdges;
+    private Tensor? _inDegree, _edgeMask, _noEdges, _transposedAdjacency;
 
     internal DenseRelationView(Relation relation, Tensor adjacency, Tensor edgeFeatures, GraphBatch batch) : base(relation)
     {
@@ -194,6 +194,15 @@ public sealed class DenseRelationView : RelationView
             Aggregation.Mean => messages.masked_fill(absent, 0).sum(1) / InDegree.to(messages.dtype).clamp_min(1),
             _ => messages.masked_fill(absent, double.NegativeInfinity).amax(new long[] { 1 }).masked_fill(InDegree == 0, 0),
         };
+    }
+
+    public override Tensor AggregateSources(Tensor xSource, Aggregation aggregation)
+    {
+        if (aggregation is not (Aggregation.Sum or Aggregation.Mean)) return base.AggregateSources(xSource, aggregation);
+        CheckNodes(xSource, 1, "source");
+        var adjacency = _transposedAdjacency ??= _batch.Own(Adjacency.transpose(1, 2).to(float32).contiguous());   // [B, Nd, Ns]
+        var sum = adjacency.to(xSource.dtype).bmm(xSource);
+        return aggregation == Aggregation.Sum ? sum : sum / InDegree.to(xSource.dtype).clamp_min(1);
     }
 
     public override Tensor Softmax(Tensor scores)

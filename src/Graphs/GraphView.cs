@@ -117,6 +117,13 @@ public abstract class RelationView
     /// <summary>Reduces edge messages at their targets: <c>edge layout -> target node layout</c>.</summary>
     public abstract Tensor Aggregate(Tensor messages, Aggregation aggregation);
 
+    /// <summary>
+    /// Reduces the source features themselves at each target (<c>Aggregate(Source(x))</c>): <c>source node layout -> target
+    /// node layout</c>. The dense layout does a sum or mean as one adjacency matrix product instead of materialising
+    /// <c>[B, N_src, N_dst, F]</c>, which dense 2nd-order relations (nearly every pair of nodes) need.
+    /// </summary>
+    public virtual Tensor AggregateSources(Tensor xSource, Aggregation aggregation) => Aggregate(Source(xSource), aggregation);
+
     /// <summary>Softmax of edge scores over the incoming edges of each target: <c>edge layout -> edge layout</c>.</summary>
     public abstract Tensor Softmax(Tensor scores);
 

@@ -79,7 +79,7 @@ public sealed class BipartiteAggregation : nn.Module<IReadOnlyDictionary<string,
     private Tensor Kernel(GraphView graph, NodeSet nodes, Relation relation, Tensor source, Tensor self, string kernel)
     {
         var edges = graph.Relation(relation);
-        var neighbours = edges.Aggregate(edges.Source(source), aggregation);
+        var neighbours = edges.AggregateSources(source, aggregation);
         return nodes.Nodewise(kernels[kernel], cat(new[] { self, neighbours }, -1));
     }
 }

@@ -1,4 +1,5 @@
 using WirelessGnn.Models.CfHgnn;
+using WirelessGnn.Models.Hbgnn;
 using WirelessGnn.Models.Quickstart;
 
 
@@ -12,6 +13,7 @@ public static class PluginCatalog
         new QuickstartPlugin(),
         new CfHgnnPlugin(),
         new CfHgnnPlugin(equivariant: true),
+        new HbgnnPlugin(),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;

@@ -1,0 +1,93 @@
+using TorchSharp;
+using WirelessGnn.Graphs;
+using WirelessGnn.Layers;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Models.Hbgnn;
+
+/// <summary>
+/// HBGNN (spec §4): <see cref="HbgnnConfig.Layers"/> bipartite-aggregation layers (1st- and 2nd-order sum kernels per node
+/// type, each <c>Linear → ReLU → Linear → ReLU</c>, L2-normalised node embeddings), a power head on the BS nodes
+/// (<c>sigmoid(w·h_j + b)</c>, the fraction of p_max,j) and an association head on the UE nodes (<c>z_i = W h_i + b ∈ ℝ^K</c>,
+/// one score per candidate slot). Weights Glorot-uniform, biases zero (spec §5.2). The softmax temperature of §4.5 is a
+/// buffer, so checkpoints carry it from GRL to SRL.
+/// With <see cref="UaHead.EdgeScorer"/> (not in the paper) each candidate edge is scored from both ends instead:
+/// <c>z_{i,k} = v·ReLU(W[h_i, h_{C(i)_k}, s_{i,C(i)_k}] + b)</c>, so a UE sees which of its candidates the power head keeps on.
+/// Input: a dense <see cref="GraphView"/> of <see cref="HetNetGraph"/>s and each UE's candidate BSs <c>[B, I_max, K]</c>;
+/// output: slot scores <c>[B, I_max, K]</c> and power fractions <c>[B, J_max]</c> (zero on padding).
+/// </summary>
+public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, Tensor PowerFraction)>
+{
+    public const string TemperatureBuffer = "temperature";
+
+    private readonly TorchSharp.Modules.ModuleList<BipartiteAggregation> layers = new();
+    private readonly TorchSharp.Modules.Linear powerHead, associationHead;
+    private readonly Mlp? edgeScorer;
+    private readonly int candidates;
+
+    public HbgnnNetwork(HbgnnConfig config, HetNetGraph graph) : base(nameof(HbgnnNetwork))
+    {
+        var neighbourhoods = new[]
+        {
+            new BipartiteNeighbourhood(HetNetGraph.Ue, HetNetGraph.Reaches, HetNetGraph.SharesBs),
+            new BipartiteNeighbourhood(HetNetGraph.Bs, HetNetGraph.Hears, HetNetGraph.SharesUe),
+        };
+        var widths = new Dictionary<string, int> { [HetNetGraph.Ue] = graph.UeType.FeatureCount, [HetNetGraph.Bs] = graph.BsType.FeatureCount };
+        for (int k = 0; k < config.Layers; k++)
+        {
+            var layer = new BipartiteAggregation(neighbourhoods, widths, new[] { config.KernelHidden, config.KernelOutput });
+            layers.Add(layer);
+            widths = new Dictionary<string, int> { [HetNetGraph.Ue] = layer.OutputWidth(HetNetGraph.Ue), [HetNetGraph.Bs] = layer.OutputWidth(HetNetGraph.Bs) };
+        }
+        powerHead = nn.Linear(widths[HetNetGraph.Bs], 1);
+        associationHead = nn.Linear(widths[HetNetGraph.Ue], graph.Candidates);
+        candidates = graph.Candidates;
+        if (config.UaHead == UaHead.EdgeScorer)
+            edgeScorer = new Mlp(new[] { widths[HetNetGraph.Ue] + widths[HetNetGraph.Bs] + 1, config.KernelHidden, 1 }, activateLast: false);
+        RegisterComponents();
+        register_buffer(TemperatureBuffer, tensor(config.InitialTemperature, float32).DetachFromDisposeScope());
+        using var noGrad = no_grad();
+        foreach (var (name, p) in named_parameters())
+        {
+            if (p.dim() == 2) nn.init.xavier_uniform_(p);
+            else if (name.EndsWith("bias")) nn.init.zeros_(p);
+        }
+    }
+
+    /// <summary>The current softmax temperature T (spec §4.5).</summary>
+    public double Temperature
+    {
+        get => Buffer.item<float>();
+        set
+        {
+            using var noGrad = no_grad();
+            Buffer.fill_(value);
+        }
+    }
+
+    private Tensor Buffer => named_buffers().First(b => b.name == TemperatureBuffer).buffer;
+
+    public override (Tensor Scores, Tensor PowerFraction) forward(GraphView graph, Tensor candidateBs)
+    {
+        IReadOnlyDictionary<string, Tensor> h = graph.AllFeatures();
+        foreach (var layer in layers) h = layer.call(h, graph);
+        var ues = graph.Nodes(HetNetGraph.Ue);
+        var bss = graph.Nodes(HetNetGraph.Bs);
+        var scores = edgeScorer is null
+            ? ues.ToPadded(ues.Nodewise(associationHead, h[HetNetGraph.Ue]))
+            : EdgeScores(ues.ToPadded(h[HetNetGraph.Ue]), bss.ToPadded(h[HetNetGraph.Bs]), ues.ToPadded(graph.Features(HetNetGraph.Ue)), candidateBs);
+        var power = bss.ToPadded(bss.Nodewise(powerHead, h[HetNetGraph.Bs]).sigmoid()).squeeze(-1);
+        return (scores, power);
+    }
+
+    /// <summary>Edge-scorer scores <c>[B, I, K]</c> from UE <c>[B, I, d]</c> and BS <c>[B, J, d']</c> embeddings and the slot SNRs.</summary>
+    private Tensor EdgeScores(Tensor ue, Tensor bs, Tensor ueFeatures, Tensor candidateBs)
+    {
+        long b = ue.shape[0], i = ue.shape[1], k = candidateBs.shape[2], d = bs.shape[2];
+        var index = candidateBs.reshape(b, i * k, 1).expand(b, i * k, d);
+        var candidate = bs.gather(1, index).reshape(b, i, k, d);                             // h_{C(i)_k}
+        var snr = ueFeatures.narrow(-1, 0, candidates).unsqueeze(-1);                        // s_{i,C(i)_k}
+        var input = cat(new[] { ue.unsqueeze(2).expand(b, i, k, ue.shape[2]), candidate, snr }, -1);
+        return edgeScorer!.call(input).squeeze(-1);
+    }
+}
