@@ -1,5 +1,6 @@
 using WirelessGnn.Models.CfHgnn;
 using WirelessGnn.Models.Quickstart;
+using WirelessGnn.Models.RoutedMtl;
 
 
 namespace WirelessGnn.Models.Plugins;
@@ -12,6 +13,7 @@ public static class PluginCatalog
         new QuickstartPlugin(),
         new CfHgnnPlugin(),
         new CfHgnnPlugin(equivariant: true),
+        new RoutedMtlPlugin(),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;
