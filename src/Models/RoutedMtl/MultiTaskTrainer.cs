@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace WirelessGnn.Models.RoutedMtl;
 
-/// <summary>One point of a test curve (Figs. 5–8): a scheme's test metric of one task after <c>Step</c> steps.</summary>
-public sealed record CurvePoint(string Scheme, MtlTask Task, long Step, double Value, double? Violation);
-
 /// <summary>
 /// The multi-task training loop of every scheme (spec mtl-routing §5): per step, a mini-batch of B_i samples of every
 /// task (or of a uniform random subset), the loss <c>Σ β_i L_i</c> (<see cref="RoutedMtlPlugin.TaskLoss"/>), one Adam step
