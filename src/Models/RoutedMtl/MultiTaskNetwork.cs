@@ -36,6 +36,15 @@ public abstract class MultiTaskNetwork : nn.Module
     /// <summary>Pre-activation outputs <c>[B, OutputWidth(task)]</c> of a task for its gains <c>[B, N_i]</c>.</summary>
     protected abstract Tensor Logits(MtlTask task, Tensor features);
 
+    /// <summary>
+    /// Called by the trainer before the task losses of a step (inside the step's dispose scope): a network may compute
+    /// what every task of the step shares once (the proposed network: all tasks' soft masks in one rDNN pass).
+    /// </summary>
+    public virtual void BeginStep() { }
+
+    /// <summary>Called after the step's backward pass; drops what <see cref="BeginStep"/> computed.</summary>
+    public virtual void EndStep() { }
+
     /// <summary>The parameters trained (for the proposed network: by the current phase).</summary>
     public abstract IEnumerable<Parameter> TrainableParameters();
 

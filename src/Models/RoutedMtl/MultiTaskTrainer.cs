@@ -61,6 +61,7 @@ public sealed class MultiTaskTrainer : IDisposable
             using (var scope = NewDisposeScope())
             {
                 optimizer.zero_grad();
+                network.BeginStep();
                 var chosen = perStep == tasks.Count ? tasks : tasks.OrderBy(_ => _rng.Next()).Take(perStep).ToList();
                 Tensor? total = null;
                 var constraints = new List<(MtlTask Task, Tensor Means)>();
@@ -75,6 +76,7 @@ public sealed class MultiTaskTrainer : IDisposable
                 if (!double.IsFinite(total!.item<float>()))
                     throw new InvalidOperationException($"{scheme}: the training loss became {total.item<float>()} at step {stepOffset + step}; lower training.learningRate.");
                 total.backward();
+                network.EndStep();
                 optimizer.step();
                 using (no_grad())
                     foreach (var (task, means) in constraints) DualStep(network.Duals[task.Index].narrow(0, 0, means.shape[0]), means, _config);

@@ -33,10 +33,19 @@ public sealed class RoutedMtlNetwork : MultiTaskNetwork
     /// <summary>The binary masks <c>[Tasks, MaskSize]</c> (zeros before <see cref="Freeze"/>).</summary>
     public Tensor BinaryMasks => binaryMasks;
 
+    /// <summary>Every task's soft masks of the current training step <c>[Tasks, MaskSize]</c>, or null outside a step.</summary>
+    private Tensor? stepMasks;
+
+    /// <summary>Phase 1: one rDNN pass gives every task's masks for the step (the one-hot input makes each row a task's).</summary>
+    public override void BeginStep() => stepMasks = IsFrozen ? null : rdnn.AllTasks();
+
+    public override void EndStep() => stepMasks = null;
+
     /// <summary>A task's masks: the soft rDNN outputs before <see cref="Freeze"/>, the stored binary ones after.</summary>
     public Tensor[] Masks(MtlTask task)
     {
         if (IsFrozen) return rdnn.Split(binaryMasks[task.Index]);
+        if (stepMasks is not null) return rdnn.Split(stepMasks[task.Index]);
         var oneHot = nn.functional.one_hot(tensor(new long[] { task.Index }, device: binaryMasks.device), Tasks.Count).to(binaryMasks.dtype);
         return rdnn.Split(rdnn.call(oneHot)[0]);
     }
