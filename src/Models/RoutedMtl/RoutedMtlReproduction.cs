@@ -239,7 +239,7 @@ public sealed class RoutedMtlReproduction
             var r = cap.Select(t => Mean(results, "proposed", t) / Mean(results, "single_task", t)).ToList();
             s.AppendLine($"- capacity within 2 % of single-task at every N: {Check(r.All(x => x >= 0.98))} (ratios {string.Join(", ", r.Select(x => x.ToString("F3")))})");
             var d = del.Select(t => Mean(results, "proposed", t) / Mean(results, "single_task", t)).ToList();
-            s.AppendLine($"- delay MSE ≤ 1.5× single-task at every N: {Check(d.All(x => x <= 1.5))} (ratios {string.Join(", ", d.Select(x => x.ToString("F2")))})");
+            s.AppendLine($"- delay MSE ≤ 1.5× single-task at every N: {Check(d.All(x => x <= 1.5))} (ratios {string.Join(", ", d.Select(x => x.ToString("G3")))})");
         }
         var o = cap.Select(t => Mean(results, "proposed", t) / Mean(results, "oracle", t)).ToList();
         s.AppendLine($"- capacity within 5 % of the derived oracle at every N: {Check(o.All(x => x >= 0.95))} (ratios {string.Join(", ", o.Select(x => x.ToString("F3")))})");
@@ -251,7 +251,10 @@ public sealed class RoutedMtlReproduction
             s.AppendLine($"- delay MSE better than naive at every N: {Check(n.All(x => x))} ({n.Count(x => x)}/{n.Count})");
         }
         if (seconds.TryGetValue(Scheme.Proposed, out var p) && seconds.TryGetValue(Scheme.SingleTask, out var st))
-            s.AppendLine($"- training time ≤ 1.2× the single-task DNNs' total: {Check(p.Average() <= 1.2 * st.Average())} ({p.Average() / st.Average():F2})");
+        {
+            bool comparable = config.TasksPerStep == 0 && config.BaselineSteps == config.Training.Steps;
+            s.AppendLine($"- training time ≤ 1.2× the single-task DNNs' total: {(comparable ? Check(p.Average() <= 1.2 * st.Average()) : "not measured (unequal task-steps)")} ({p.Average() / st.Average():F2})");
+        }
         s.AppendLine();
     }
 
