@@ -1,6 +1,7 @@
 using WirelessGnn.Models.CfHgnn;
 using WirelessGnn.Models.Hbgnn;
 using WirelessGnn.Models.Quickstart;
+using WirelessGnn.Models.RoutedMtl;
 
 
 namespace WirelessGnn.Models.Plugins;
@@ -14,6 +15,7 @@ public static class PluginCatalog
         new CfHgnnPlugin(),
         new CfHgnnPlugin(equivariant: true),
         new HbgnnPlugin(),
+        new RoutedMtlPlugin(),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;

@@ -1,0 +1,224 @@
+using NUnit.Framework;
+using TorchSharp;
+using WirelessGnn.Models.Configuration;
+using WirelessGnn.Models.Experiments;
+using WirelessGnn.Models.RoutedMtl;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Tests.Models.RoutedMtl;
+
+/// <summary>The routed-mtl plugin: heads, losses, duals, Algorithm 1's phases and a tiny reproduction (spec mtl-routing §13).</summary>
+public sealed class RoutedMtlPluginTests
+{
+    private static readonly RoutedMtlPlugin Plugin = new();
+
+    private static RoutedMtlConfig Tiny => new()
+    {
+        Sizes = new[] { 3, 5 }, Hidden = new[] { 6, 8, 6 }, RouterHidden = 20, Phase1Steps = 3, BaselineSteps = 4,
+        TestSamples = 40, CurveSizes = new[] { 5 }, Runs = 1,
+        Training = new RoutedMtlConfig().Training with { Steps = 6, BatchSize = 8, TrainInstances = 64, ValidateEvery = 2 },
+    };
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private static TaskBatch Batch(RoutedMtlConfig config, MtlTask task, int count, int seed) =>
+        Plugin.Prepare(TaskData.Samples(config, task, count, seed), config, CPU);
+
+    [Test]
+    public void Heads_are_feasible_for_every_scheme()
+    {
+        var config = new RoutedMtlConfig();
+        foreach (var scheme in Enum.GetValues<Scheme>())
+        {
+            torch.manual_seed(1);
+            using var net = MultiTaskNetwork.Create(scheme, config);
+            net.to(ScalarType.Float64);
+            using var scope = NewDisposeScope();
+            foreach (var task in config.Tasks)
+            {
+                var p = net.Powers(task, rand(16, task.Bands, dtype: ScalarType.Float64) * 3);
+                Assert.That(p.shape[1], Is.EqualTo(net.OutputWidth(task)));
+                if (task.Kind == TaskKind.Delay)
+                {
+                    Assert.That((p.sum(-1) - 10).abs().max().item<double>(), Is.LessThan(1e-9 * 10), $"{scheme} {task}: Σ P = P_tot");
+                    Assert.That(p.min().item<double>(), Is.GreaterThanOrEqualTo(0));
+                }
+                else
+                {
+                    Assert.That(p.min().item<double>(), Is.GreaterThan(0), $"{scheme} {task}");
+                    Assert.That(p.max().item<double>(), Is.LessThan(1), $"{scheme} {task}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void Task_weights_sum_to_one_and_the_task_list_is_delay_then_capacity()
+    {
+        var config = new RoutedMtlConfig();
+        Assert.That(config.Tasks.Count, Is.EqualTo(14));
+        Assert.That(config.TaskWeight * config.Tasks.Count, Is.EqualTo(1).Within(1e-15));
+        Assert.That(config.Tasks.Take(7).All(t => t.Kind == TaskKind.Delay) && config.Tasks.Skip(7).All(t => t.Kind == TaskKind.Capacity));
+        Assert.That(config.Tasks.Select(t => t.Index), Is.EqualTo(Enumerable.Range(0, 14)));
+    }
+
+    [Test]
+    public void The_dual_step_is_projected_by_default_and_never_decreases_as_printed()
+    {
+        using var scope = NewDisposeScope();
+        var config = new RoutedMtlConfig { DualStep = 0.1 };
+        var satisfied = tensor(new float[] { -0.2f, -0.5f, -0.01f });
+        var lambda = tensor(new float[] { 0.3f, 0.02f, 0f });
+        MultiTaskTrainer.DualStep(lambda, satisfied, config);
+        Assert.That(lambda.data<float>().ToArray(), Is.EqualTo(new[] { 0.28f, 0f, 0f }).Within(1e-7), "projected: decreases to ≥ 0");
+        var printed = config with { DualUpdate = DualUpdate.PaperAsPrinted };
+        var mu = tensor(new float[] { 0.3f, 0.02f, 0f });
+        MultiTaskTrainer.DualStep(mu, tensor(new float[] { -0.2f, 0.5f, -0.01f }), printed);
+        Assert.That(mu.data<float>().ToArray(), Is.EqualTo(new[] { 0.3f, 0.07f, 0f }).Within(1e-7), "as printed: never decreases");
+    }
+
+    [Test]
+    public void With_zero_duals_the_unsupervised_loss_is_the_objective()
+    {
+        var config = new RoutedMtlConfig();
+        torch.manual_seed(2);
+        using var net = MultiTaskNetwork.Create(Scheme.Proposed, config);
+        var task = config.Tasks[9];
+        using var batch = Batch(config, task, 32, 5);
+        using var scope = NewDisposeScope();
+        var (loss, means) = RoutedMtlPlugin.TaskLoss(net, batch, config);
+        var capacity = Plugin.Score(Plugin.Decide(net, batch, config), batch)[RoutedMtlPlugin.CapacityMetric].Average();
+        Assert.That(loss.item<float>(), Is.EqualTo(-capacity).Within(1e-5));
+        Assert.That(means!.shape, Is.EqualTo(new long[] { task.Bands }), "one constraint per user");
+        net.Duals[task.Index].narrow(0, 0, task.Bands).fill_(0.3);
+        var withDuals = RoutedMtlPlugin.TaskLoss(net, batch, config).Loss.item<float>();
+        Assert.That(withDuals, Is.EqualTo(-capacity + 0.3 * means.sum().item<float>()).Within(1e-5));
+    }
+
+    [Test]
+    public void The_optimum_scores_zero_delay_error_and_equal_power_a_small_positive_one()
+    {
+        var config = new RoutedMtlConfig();
+        var task = config.Tasks[1];
+        var samples = TaskData.Samples(config, task, 64, 9);
+        using var batch = Plugin.Prepare(samples, config, CPU);
+        var optimum = Plugin.Score(Plugin.ToDecision(samples.Select(s => s.OptimalPower!).ToList(), batch), batch);
+        Assert.That(optimum[RoutedMtlPlugin.DelayError].Max(), Is.LessThan(1e-20));
+        var equal = Plugin.Score(Plugin.ToDecision(samples.Select(s => Problems_EqualPower(task.Bands, config)).ToList(), batch), batch);
+        Assert.That(equal[RoutedMtlPlugin.DelayError].Average(), Is.GreaterThan(0).And.LessThan(1e-3), "spec §11.3: about 7e-6 ms²");
+    }
+
+    private static double[] Problems_EqualPower(int bands, RoutedMtlConfig config) => WirelessGnn.Problems.Fdma.FdmaKkt.EqualPower(bands, config.Fdma);
+
+    [Test]
+    public void Reordering_the_samples_of_a_batch_leaves_every_loss_unchanged()
+    {
+        var config = new RoutedMtlConfig();
+        foreach (var scheme in new[] { Scheme.Proposed, Scheme.ZeroPadding })
+        {
+            torch.manual_seed(3);
+            using var net = MultiTaskNetwork.Create(scheme, config);
+            foreach (var task in new[] { config.Tasks[2], config.Tasks[12] })
+            {
+                using var batch = Batch(config, task, 32, 4);
+                using var scope = NewDisposeScope();
+                using var permuted = batch.Select(randperm(32, generator: new Generator(5)));
+                net.Duals[task.Index].fill_(0.2);
+                Assert.That(RoutedMtlPlugin.TaskLoss(net, permuted, config).Loss.item<float>(),
+                    Is.EqualTo(RoutedMtlPlugin.TaskLoss(net, batch, config).Loss.item<float>()).Within(1e-6), $"{scheme} {task}");
+            }
+        }
+    }
+
+    [Test]
+    public void Phase_two_keeps_binary_masks_and_the_router_fixed_and_never_moves_a_weight_masked_out_for_every_task()
+    {
+        var config = Tiny with { Hidden = new[] { 12, 16, 12 } };
+        torch.manual_seed(6);
+        using var net = new RoutedMtlNetwork(config);
+        using var trainer = new MultiTaskTrainer(Plugin, config, CPU, 1);
+        trainer.Train(net, "proposed", config.Tasks, net.TrainableParameters(), config.Phase1Steps, config.TaskWeight);
+        net.Freeze(config.MaskThreshold);
+        using (no_grad())
+        {
+            // Close the first input row of the first routed layer for every task, and task 0's second row.
+            net.BinaryMasks.narrow(1, 0, 16).zero_();
+            net.BinaryMasks[0].narrow(0, 16, 16).zero_();
+        }
+        Assert.That(net.BinaryMasks.eq(0).logical_or(net.BinaryMasks.eq(1)).all().item<bool>(), "binary masks");
+        Assert.That(net.TrainableParameters().Count(), Is.EqualTo(net.Base.parameters().Count()), "phase 2 trains the bDNN only");
+        var router = net.Router.parameters().Select(p => p.detach().clone()).ToList();
+        var masks = net.BinaryMasks.clone();
+        var routed0 = net.Base.named_parameters().First(p => p.name == "routed0.weight").parameter;
+        var closedBefore = routed0.detach()[0].clone();
+        var openBefore = routed0.detach().narrow(0, 1, 11).clone();
+
+        // Task 0's loss gives zero gradient to the weights its mask closes.
+        using (var scope = NewDisposeScope())
+        {
+            using var batch = Batch(config, config.Tasks[0], 16, 3);
+            net.zero_grad();
+            RoutedMtlPlugin.TaskLoss(net, batch, config).Loss.backward();
+            Assert.That(routed0.grad![1].abs().max().item<float>(), Is.EqualTo(0), "task 0's closed row");
+            Assert.That(routed0.grad!.narrow(0, 2, 10).abs().max().item<float>(), Is.GreaterThan(0), "the open rows");
+            net.zero_grad();
+        }
+
+        trainer.Train(net, "proposed", config.Tasks, net.TrainableParameters(), config.Phase2Steps, config.TaskWeight, config.Phase1Steps);
+        Assert.That(Same(net.BinaryMasks, masks), "masks unchanged in phase 2");
+        foreach (var (before, after) in router.Zip(net.Router.parameters()))
+            Assert.That(Same(after, before), "the rDNN is bit-identical after phase 2");
+        Assert.That(Same(routed0.detach()[0], closedBefore), "a weight closed for every task never moves");
+        Assert.That(Same(routed0.detach().narrow(0, 1, 11), openBefore), Is.False, "the open weights train");
+    }
+
+    [Test]
+    public void Algorithm_one_is_deterministic_and_ends_frozen_with_binary_masks()
+    {
+        var config = Tiny;
+        float[] Run()
+        {
+            torch.manual_seed(11);
+            using var trainer = new MultiTaskTrainer(Plugin, config, CPU, 2);
+            var trained = SchemeTraining.Train(Scheme.Proposed, config, trainer);
+            using var net = (RoutedMtlNetwork)trained.Network;
+            Assert.That(net.IsFrozen);
+            Assert.That(net.BinaryMasks.eq(0).logical_or(net.BinaryMasks.eq(1)).all().item<bool>());
+            Assert.That(trainer.Curves.Select(c => c.Step).Distinct(), Is.EqualTo(new long[] { 0, 2, 3, 5, 6 }), "curve steps over both phases");
+            return net.parameters().SelectMany(p => p.detach().data<float>().ToArray()).Concat(net.Duals.data<float>().ToArray()).ToArray();
+        }
+        Assert.That(Run(), Is.EqualTo(Run()), "same seed, same numbers");
+    }
+
+    [Test]
+    public void A_tiny_reproduction_writes_both_tables_the_goals_and_the_figures()
+    {
+        var directory = Directory.CreateTempSubdirectory("wgnn-routed-").FullName;
+        try
+        {
+            var outcome = Plugin.Run(new ExperimentRequest
+            {
+                Mode = ExperimentMode.Reproduce, Device = CPU, OutputDirectory = directory, Quick = true,
+                ConfigFile = ConfigBinder.ToJson(Tiny),
+            });
+            Assert.That(outcome.Summary, Does.Contain("Table II").And.Contain("Table III").And.Contain("Goals").And.Contain("oracle"));
+            foreach (var file in new[] { "report.json", "reproduction.json", "reproduction.md", "model.safetensors", "fig5_delay_N5.png", "fig6_capacity_N5.png" })
+                Assert.That(File.Exists(Path.Combine(directory, file)), file);
+            Assert.That(outcome.Report.Baselines.Keys, Is.SupersetOf(new[] { "single_task", "naive", "zero_padding", "equal_power", "oracle", "optimum" }));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Bad_config_names_the_field()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny with { Phase1Steps = 6 }).Validate());
+        Assert.That(e!.Message, Does.Contain("phase1Steps"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny with { CurveSizes = new[] { 7 } }).Validate())!.Message, Does.Contain("curveSizes"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny with { TasksPerStep = 5 }).Validate())!.Message, Does.Contain("tasksPerStep"));
+        Assert.Throws<NotSupportedException>(() => Plugin.Run(new ExperimentRequest { Mode = ExperimentMode.Evaluate, Device = CPU, OutputDirectory = "unused" }));
+    }
+}
