@@ -260,9 +260,10 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         };
     }
 
+    /// <summary>The test layouts at <see cref="CfHgnnConfig.Problem"/>'s size, also for a model trained on a mix of sizes.</summary>
     public override IReadOnlyList<EvaluationSet<CfHgnnConfig>> EvaluationSets(CfHgnnConfig config) => new[]
     {
-        new EvaluationSet<CfHgnnConfig>($"L={config.Problem.Aps} D={config.Problem.Mss}", config, config.TestInstances, 2_000_001),
+        new EvaluationSet<CfHgnnConfig>($"L={config.Problem.Aps} D={config.Problem.Mss}", config with { TrainingMix = Array.Empty<SizeOverride>() }, config.TestInstances, 2_000_001),
     };
 
     public override IReadOnlyDictionary<string, double> PaperNumbers(CfHgnnConfig config) => new Dictionary<string, double>

@@ -60,6 +60,17 @@ public class CfHgnnPluginTests
     }
 
     [Test]
+    public void An_adaptive_model_is_tested_on_its_base_size_not_on_its_training_mix()
+    {
+        var plugin = new CfHgnnPlugin();
+        var config = Tiny(CfHgnnMode.Adaptive) with { TrainingMix = new[] { new SizeOverride(4, 2, 2, 1), new SizeOverride(8, 3, 4, 2) } };
+        Assert.That(plugin.Sample(config, 16, 5).Select(x => x.Aps).Distinct().Count(), Is.EqualTo(2), "training draws from the mix");
+        var set = plugin.EvaluationSets(config)[0];
+        var test = plugin.Sample(set.Config, 16, set.Seed);
+        Assert.That(test.All(x => x.Aps == 6 && x.Mss == 2 && x.DlSubcarriers == 2 && x.UlSubcarriers == 1), $"test set {set.Name}: every layout at L=6 D=2 M/M̄=2/1");
+    }
+
+    [Test]
     public void Loss_gradient_is_finite_where_the_network_outputs_exact_zeros()
     {
         using var scope = NewDisposeScope();
