@@ -1,4 +1,5 @@
 using WirelessGnn.Models.CfHgnn;
+using WirelessGnn.Models.Cmtssl;
 using WirelessGnn.Models.Quickstart;
 
 
@@ -12,6 +13,8 @@ public static class PluginCatalog
         new QuickstartPlugin(),
         new CfHgnnPlugin(),
         new CfHgnnPlugin(equivariant: true),
+        new CmtsslPlugin(),
+        new CmtsslPlugin(distributed: true),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;
