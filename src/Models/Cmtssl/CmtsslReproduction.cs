@@ -89,14 +89,7 @@ public sealed class CmtsslReproduction
         if (options.DatlSbss.Length > 0 && options.DatlPlacements > 0) files.Add(Datl(summary, json));
 
         summary.AppendLine($"Reproduction took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device} ({Environment.ProcessorCount} cores).");
-        var jsonPath = Path.Combine(request.OutputDirectory, "reproduction.json");
-        File.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
-        var mdPath = Path.Combine(request.OutputDirectory, "reproduction.md");
-        File.WriteAllText(mdPath, summary.ToString());
-        files.Add(jsonPath);
-        files.Add(mdPath);
-        var report = ReportWriter.ReadJson(Path.Combine(request.OutputDirectory, "report.json"));
-        return new ExperimentOutcome(report, request.OutputDirectory, files, summary.ToString());
+        return ExperimentOutcome.OfReproduction(request.OutputDirectory, files, summary.ToString(), json);
     }
 
     // --- training -----------------------------------------------------------------------------------------------------
@@ -309,7 +302,7 @@ public sealed class CmtsslReproduction
             ("I", o.FlopUsers, v => p with { Users = v }),
             ("N", o.FlopSubcarriers, v => p with { Subcarriers = v }),
         };
-        s.AppendLine("## Fig. 7: FLOPs per sample (baselines: the paper's formulas; networks: 2 × MACs of the FC layers, DMTSSL: one SBS's model)");
+        s.AppendLine($"## Fig. 7: FLOPs per sample (baselines: the paper's formulas; networks with hidden widths {string.Join("-", _base.Hidden)}: 2 × MACs of the FC layers, DMTSSL: one SBS's model)");
         s.AppendLine();
         var result = new Dictionary<string, object>();
         foreach (var (axis, values, make) in axes.Where(a => a.Values.Length > 0))

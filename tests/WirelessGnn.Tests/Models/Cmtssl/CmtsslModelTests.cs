@@ -61,14 +61,20 @@ public class CmtsslModelTests
         Assert.That(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 3840, 512, 1024, 512, 2177 }), Is.EqualTo(4_129_280));
     }
 
+    /// <summary>A 3-SBS DMTSSL network in eval mode (weights seeded with <paramref name="seed"/>) and a batch of 4 realisations.</summary>
+    private static (CmtsslConfig Config, DmtsslNetwork Net, CmtsslBatch Batch) EvaluatedDmtssl(int seed)
+    {
+        var config = Small(3);
+        torch.manual_seed(seed);
+        var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
+        net.eval();
+        return (config, net, Distributed.Prepare(Distributed.Sample(config, 4, 1), config, CPU));
+    }
+
     [Test]
     public void The_mbs_averages_beta_and_stacks_the_sbs_proposals()
     {
-        var config = Small(3);
-        torch.manual_seed(1);
-        using var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
-        net.eval();
-        using var batch = Distributed.Prepare(Distributed.Sample(config, 4, 1), config, CPU);
+        var (config, net, batch) = EvaluatedDmtssl(1);
         using var noGrad = no_grad();
         var reports = Enumerable.Range(0, 3).Select(b => net.Report(b, batch.Problem)).ToList();
         var global = net.Propose(batch.Problem);
@@ -81,11 +87,7 @@ public class CmtsslModelTests
     [Test]
     public void Each_sbs_output_depends_only_on_its_own_channels_and_weights()
     {
-        var config = Small(3);
-        torch.manual_seed(2);
-        using var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
-        net.eval();
-        using var batch = Distributed.Prepare(Distributed.Sample(config, 4, 1), config, CPU);
+        var (_, net, batch) = EvaluatedDmtssl(2);
         using var noGrad = no_grad();
         var before = net.Report(0, batch.Problem);
         batch.Problem.ChannelRe.select(1, 1).mul_(3);
