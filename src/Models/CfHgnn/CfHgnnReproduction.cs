@@ -122,14 +122,7 @@ public sealed class CfHgnnReproduction
         }
 
         summary.AppendLine($"Reproduction took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device}.");
-        var jsonPath = Path.Combine(request.OutputDirectory, "reproduction.json");
-        File.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
-        var mdPath = Path.Combine(request.OutputDirectory, "reproduction.md");
-        File.WriteAllText(mdPath, summary.ToString());
-        files.Add(jsonPath);
-        files.Add(mdPath);
-        var report = ReportWriter.ReadJson(Path.Combine(request.OutputDirectory, "report.json"));
-        return new ExperimentOutcome(report, request.OutputDirectory, files, summary.ToString());
+        return ExperimentOutcome.OfReproduction(request.OutputDirectory, files, summary.ToString(), json);
     }
 
     // --- training -------------------------------------------------------------------------------------------------------

@@ -33,4 +33,21 @@ public sealed record ExperimentRequest
 
 /// <summary>The report of a run, where it was written, and the files written.</summary>
 /// <param name="Summary">Further tables for the console (e.g. a reproduction's paper tables), or null.</param>
-public sealed record ExperimentOutcome(ExperimentReport Report, string OutputDirectory, IReadOnlyList<string> Files, string? Summary = null);
+public sealed record ExperimentOutcome(ExperimentReport Report, string OutputDirectory, IReadOnlyList<string> Files, string? Summary = null)
+{
+    /// <summary>
+    /// The end of a paper reproduction: writes <c>reproduction.json</c> and <c>reproduction.md</c> (the summary tables) into
+    /// the output folder, adds them to <paramref name="files"/>, and reads back the <c>report.json</c> written earlier.
+    /// </summary>
+    public static ExperimentOutcome OfReproduction(string directory, List<string> files, string summary, object json)
+    {
+        var jsonPath = Path.Combine(directory, "reproduction.json");
+        File.WriteAllText(jsonPath, System.Text.Json.JsonSerializer.Serialize(json, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        var mdPath = Path.Combine(directory, "reproduction.md");
+        File.WriteAllText(mdPath, summary);
+        files.Add(jsonPath);
+        files.Add(mdPath);
+        var report = ReportWriter.ReadJson(Path.Combine(directory, "report.json"));
+        return new ExperimentOutcome(report, directory, files, summary);
+    }
+}

@@ -38,6 +38,12 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
     /// <summary>The scalar training loss of a batch (e.g. the negative mean objective plus penalties).</summary>
     public abstract Tensor Loss(nn.Module network, TBatch batch, TConfig config);
 
+    /// <summary>
+    /// A value the training loss of a converging run never goes below (e.g. the bound of an uncertainty-weighted loss with
+    /// non-negative task losses); the trainer stops with <see cref="Training.TrainingDivergedException"/> when it does.
+    /// </summary>
+    public virtual double LossLowerBound(TConfig config) => double.NegativeInfinity;
+
     /// <summary>The model's decision for a batch, in the problem's decision layout (e.g. powers <c>[B, K]</c>), feasible.</summary>
     public abstract Tensor Decide(nn.Module network, TBatch batch, TConfig config);
 

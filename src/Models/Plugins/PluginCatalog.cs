@@ -1,5 +1,6 @@
 using WirelessGnn.Models.CfHgnn;
 using WirelessGnn.Models.Hbgnn;
+using WirelessGnn.Models.Cmtssl;
 using WirelessGnn.Models.Quickstart;
 using WirelessGnn.Models.RoutedMtl;
 
@@ -16,6 +17,8 @@ public static class PluginCatalog
         new CfHgnnPlugin(equivariant: true),
         new HbgnnPlugin(),
         new RoutedMtlPlugin(),
+        new CmtsslPlugin(),
+        new CmtsslPlugin(distributed: true),
     };
 
     public static IReadOnlyList<IModelPlugin> All => Plugins;

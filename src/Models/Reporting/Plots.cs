@@ -187,6 +187,38 @@ public static class Plots
         Save(path, new[] { plot }, Width, 560);
     }
 
+    /// <summary>
+    /// One line with markers per series against a swept parameter (e.g. sum rate against the number of users); with
+    /// <paramref name="logY"/> the values are drawn on a log10 axis. Non-finite (and, on a log axis, non-positive) points are left out.
+    /// </summary>
+    public static void Lines(string path, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string xLabel, string yLabel, string title, bool logY = false)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var font = PlotFont.Ensure();
+        using var plot = NewPlot(font);
+        int colour = 0;
+        bool any = false;
+        foreach (var (name, (x, y)) in series)
+        {
+            var points = x.Zip(y).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second) && (!logY || p.Second > 0)).ToArray();
+            var color = Palette(colour++);
+            if (points.Length == 0) continue;
+            any = true;
+            var line = plot.Add.Scatter(points.Select(p => p.First).ToArray(), points.Select(p => logY ? Math.Log10(p.Second) : p.Second).ToArray());
+            line.LegendText = name;
+            line.Color = color;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+        }
+        if (!any) plot.Add.Annotation("no finite values to plot");
+        if (logY) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => $"1e{v:0.#}" };
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(logY ? yLabel + " (log scale)" : yLabel);
+        if (any) plot.ShowLegend(Alignment.UpperLeft);
+        Save(path, new[] { plot }, Width, 560);
+    }
+
     private static Plot NewPlot(string? font)
     {
         var plot = new Plot();

@@ -12,6 +12,16 @@ public sealed record TrainingResult(long Steps, double WallSeconds, double PeakN
     double BestValidation, long BestStep, bool StoppedEarly, IReadOnlyList<double> Losses,
     IReadOnlyList<(long Step, double Value)> Validations, IReadOnlyList<(long Step, double RssMb)> Memory);
 
+/// <summary>The training loss became non-finite, or fell below the plugin's <see cref="ModelPlugin{TConfig,TInstance,TBatch}.LossLowerBound"/>.</summary>
+public sealed class TrainingDivergedException(long step, double loss, double lowerBound) : InvalidOperationException(
+    double.IsFinite(loss)
+        ? $"The training diverged: the loss {loss:G5} at step {step} is below {lowerBound:G5}, a bound no converging run crosses."
+        : $"The training loss became {loss} at step {step}; lower training.learningRate or check the instances.")
+{
+    public long Step { get; } = step;
+    public double Loss { get; } = loss;
+}
+
 /// <summary>
 /// The one training loop of every plugin: Adam, a learning-rate schedule, gradient clipping, seeded mini-batches,
 /// a dispose scope per step, validation every N steps on held-out instances, early stop, best-weights restore,
@@ -67,6 +77,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
 
         var pool = Options.TrainInstances > 0 ? _plugin.Sample(_config, Options.TrainInstances, TrainSeed(_seed)) : null;
         var validation = PrepareValidation();
+        double lowerBound = _plugin.LossLowerBound(_config);
         var losses = new List<double>();
         var validations = new List<(long, double)>();
         var memory = new List<(long, double)>();
@@ -91,8 +102,8 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
                     optimizer.zero_grad();
                     var lossTensor = _plugin.Loss(network, batch, _config);
                     loss = lossTensor.item<float>();
-                    if (!double.IsFinite(loss))
-                        throw new InvalidOperationException($"The training loss became {loss} at step {step}; lower training.learningRate or check the instances.");
+                    if (!double.IsFinite(loss) || loss < lowerBound)
+                        throw new TrainingDivergedException(step, loss, lowerBound);
                     lossTensor.backward();
                     if (Options.ClipGradientNorm > 0) nn.utils.clip_grad_norm_(parameters, Options.ClipGradientNorm);
                     optimizer.step();

@@ -1,0 +1,118 @@
+using WirelessGnn.Graphs;
+using WirelessGnn.Models.MultiTask;
+using WirelessGnn.Models.Plugins;
+using WirelessGnn.Models.Training;
+using WirelessGnn.Problems.MecCellFree;
+
+namespace WirelessGnn.Models.Cmtssl;
+
+/// <summary>How the sigmoid outputs become complex beamformers (spec §5.3).</summary>
+public enum BeamformerMapping
+{
+    /// <summary><c>Re w = o_re, Im w = o_im</c> in √W: every entry in the first quadrant (the paper's, default).</summary>
+    Paper,
+    /// <summary><c>Re w = 2o_re − 1, Im w = 2o_im − 1</c>: any phase (ablation).</summary>
+    Symmetric,
+}
+
+/// <summary>How the decision layer passes gradients from the binary allocation v to the scores v̄ (spec §5.4).</summary>
+public enum SaGradient
+{
+    /// <summary>Forward <c>v = 1[v̄ &gt; 0.5]</c>, backward <c>∂v/∂v̄ = 1</c> (default).</summary>
+    StraightThrough,
+    /// <summary>Train on v̄ itself; threshold only at test time.</summary>
+    RelaxedDuringTraining,
+    /// <summary>Binary v with no gradient: v̄ keeps its initial values.</summary>
+    None,
+}
+
+/// <summary>The experiments of <c>wgnn reproduce cmtssl</c> (spec §8): which sweep points, how many test samples, which schemes.</summary>
+public sealed record CmtsslReproductionOptions
+{
+    /// <summary>Test realisations per table row and sweep point.</summary>
+    public int TestInstances { get; init; } = 2000;
+    /// <summary>Loss schemes of Table II (both algorithms are trained with each).</summary>
+    public LossScheme[] TableSchemes { get; init; } =
+        { LossScheme.Scheme1, LossScheme.Scheme2, LossScheme.Baseline1, LossScheme.Baseline2, LossScheme.Baseline3 };
+    /// <summary>Scheme of CMTSSL in the sweeps and DATL (the paper's best for it: NFL).</summary>
+    public LossScheme CentralisedScheme { get; init; } = LossScheme.Scheme1;
+    /// <summary>Scheme of DMTSSL in the sweeps and DATL (the paper's best for it: EL).</summary>
+    public LossScheme DistributedScheme { get; init; } = LossScheme.Scheme2;
+    /// <summary>
+    /// Adam learning rate of every CMTSSL model, (0, 1]. Deviation: the paper's γ_C = 1e-2 (spec §7.1) drove every
+    /// allocation score into the flat end of its sigmoid within the first 20 steps here (the first steps push all power
+    /// down, Adam moves every weight by about the learning rate per step), after which v = 0 everywhere and the test sum
+    /// rate was 0; at 1e-3 (γ_D) it trains. <c>--set reproduction.centralisedLearningRate=0.01</c> restores the paper's value.
+    /// </summary>
+    public double CentralisedLearningRate { get; init; } = 1e-3;
+    /// <summary>Adam learning rate of every DMTSSL model (spec §7.1: γ_D = 1e-3), (0, 1].</summary>
+    public double DistributedLearningRate { get; init; } = 1e-3;
+    /// <summary>Fig. 6(a): B values (I, N at the defaults).</summary>
+    public int[] SweepSbss { get; init; } = { 2, 3, 4, 5, 6 };
+    /// <summary>Fig. 6(b): N values.</summary>
+    public int[] SweepSubcarriers { get; init; } = { 2, 4, 6, 8 };
+    /// <summary>Fig. 6(c): I values.</summary>
+    public int[] SweepUsers { get; init; } = { 4, 6, 8, 10, 12, 16, 20 };
+    /// <summary>Fig. 7: FLOPs are counted over these ranges (no training needed).</summary>
+    public int[] FlopSbss { get; init; } = { 2, 3, 4, 5, 6, 8, 10 };
+    public int[] FlopUsers { get; init; } = { 4, 6, 8, 10, 12, 16, 20, 30, 40 };
+    public int[] FlopSubcarriers { get; init; } = { 2, 4, 6, 8, 12, 16 };
+    /// <summary>Fig. 8: original SBS counts B of the B+1 DATL systems.</summary>
+    public int[] DatlSbss { get; init; } = { 3, 4, 5 };
+    /// <summary>New-SBS placements per DATL system (uniform in the disc); each needs one retrained DMTSSL.</summary>
+    public int DatlPlacements { get; init; } = 10;
+
+    public void Validate()
+    {
+        Require.InRange(TestInstances, 1, 1_000_000, "reproduction.testInstances");
+        Require.InRange(DatlPlacements, 0, 100, "reproduction.datlPlacements");
+        Require.Valid(CentralisedLearningRate is > 0 and <= 1, "reproduction.centralisedLearningRate", CentralisedLearningRate, "(0, 1]");
+        Require.Valid(DistributedLearningRate is > 0 and <= 1, "reproduction.distributedLearningRate", DistributedLearningRate, "(0, 1]");
+        foreach (var (name, values, max) in new[] { ("sweepSbss", SweepSbss, 16), ("sweepSubcarriers", SweepSubcarriers, 64), ("sweepUsers", SweepUsers, 64),
+                     ("flopSbss", FlopSbss, 1000), ("flopUsers", FlopUsers, 1000), ("flopSubcarriers", FlopSubcarriers, 1000), ("datlSbss", DatlSbss, 15) })
+            for (int k = 0; k < values.Length; k++) Require.InRange(values[k], 1, max, $"reproduction.{name}[{k}]");
+    }
+}
+
+/// <summary>Settings of the CMTSSL / DMTSSL plugins: the system, the loss, the network, decoding, test set and training.</summary>
+public sealed record CmtsslConfig : IPluginConfig
+{
+    public MecCellFreeConfig Problem { get; init; } = new();
+    /// <summary>Loss scheme and its hyper-parameters (spec §4).</summary>
+    public MultiTaskLoss Loss { get; init; } = new();
+    /// <summary>Hidden widths of the backbone MLP, each FC -> BatchNorm -> ReLU (spec §5.1: 512, 1024, 512).</summary>
+    public int[] Hidden { get; init; } = { 512, 1024, 512 };
+    public BeamformerMapping Mapping { get; init; } = BeamformerMapping.Paper;
+    public SaGradient SaGradient { get; init; } = SaGradient.StraightThrough;
+    /// <summary>Floor of the loss weights β (spec §5.3), (0, 1).</summary>
+    public double BetaFloor { get; init; } = 1e-3;
+    /// <summary>Realisations the input scale c_H (RMS of |H|) is measured on, 1..10^6.</summary>
+    public int ScaleInstances { get; init; } = 1000;
+    /// <summary>Test realisations of <c>wgnn train/eval</c>, 1..10^6.</summary>
+    public int TestInstances { get; init; } = 2000;
+    /// <summary>Users per (SBS, subcarrier) of the ZFBF baselines, U_max (spec §6.2: 2), 1..M_t.</summary>
+    public int BaselineUsers { get; init; } = 2;
+
+    /// <summary>Spec §7.3: 20,000 / 2,000 samples, S = 100, 100 epochs (200 steps each), Adam at γ_C = 1e-2 (DMTSSL: 1e-3), no schedule or clipping.</summary>
+    public TrainingOptions Training { get; init; } = new()
+    {
+        Steps = 20_000, BatchSize = 100, TrainInstances = 20_000, ValidationInstances = 2_000, ValidateEvery = 200,
+        LearningRate = 1e-2, Schedule = LearningRateSchedule.Constant, ClipGradientNorm = 0,
+    };
+
+    public CmtsslReproductionOptions Reproduction { get; init; } = new();
+
+    public void Validate()
+    {
+        Problem.Validate();
+        Loss.Validate();
+        Require.Valid(Hidden.Length >= 1, "hidden", Hidden.Length, "at least one width");
+        for (int k = 0; k < Hidden.Length; k++) Require.InRange(Hidden[k], 1, 65536, $"hidden[{k}]");
+        Require.Valid(BetaFloor is > 0 and < 1, "betaFloor", BetaFloor, "(0, 1)");
+        Require.InRange(ScaleInstances, 1, 1_000_000, "scaleInstances");
+        Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
+        Require.InRange(BaselineUsers, 1, Problem.TxAntennas, "baselineUsers");
+        Training.Validate();
+        Reproduction.Validate();
+    }
+}

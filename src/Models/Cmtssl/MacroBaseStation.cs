@@ -1,0 +1,72 @@
+using TorchSharp;
+using WirelessGnn.Models.MultiTask;
+using WirelessGnn.Problems.MecCellFree;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Models.Cmtssl;
+
+/// <summary>
+/// What the MBS sends back to one SBS after a DMTSSL training step: the global loss and its gradient with respect to each
+/// tensor of that SBS's <see cref="Proposal"/> (same shapes). An SBS needs nothing else to update its own weights.
+/// </summary>
+public sealed record MbsFeedback(double Loss, Tensor BeamRe, Tensor BeamIm, Tensor Scores, Tensor Beta)
+{
+    public IEnumerable<Tensor> Tensors => new[] { BeamRe, BeamIm, Scores, Beta };
+}
+
+/// <summary>
+/// The MBS of spec §5.7 as the critic: it receives each SBS's proposal for the same mini-batch (shared indices), stacks
+/// them into the global allocation with <c>β = (1/B) Σ_b β^b</c>, computes the task values, the scheme losses and the
+/// joint loss (the same <see cref="JointLoss"/> as CMTSSL), and returns the loss and each SBS's gradient. The exchange
+/// carries plain tensors only, so each SBS's network can live in its own process: an SBS sends
+/// <see cref="Proposal"/> (detached), receives <see cref="MbsFeedback"/>, and back-propagates it through its own graph
+/// (<see cref="Backpropagate"/>).
+/// </summary>
+public static class MacroBaseStation
+{
+    /// <summary>The global proposal of per-SBS proposals (SBS order = B axis); β is averaged with weights ω^b = 1.</summary>
+    public static Proposal Aggregate(IReadOnlyList<Proposal> reports)
+    {
+        if (reports.Count == 0) throw new ArgumentException("reports: no SBS proposals.", nameof(reports));
+        return new Proposal(cat(reports.Select(r => r.BeamRe).ToArray(), 1), cat(reports.Select(r => r.BeamIm).ToArray(), 1),
+            cat(reports.Select(r => r.Scores).ToArray(), 1), stack(reports.Select(r => r.Beta).ToArray(), 0).mean(new long[] { 0 }));
+    }
+
+    /// <summary>The mini-batch mean of the uncertainty-weighted joint loss (spec §4.5, eq. 18) of a global proposal.</summary>
+    public static Tensor JointLoss(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config)
+    {
+        var y = AllocationHead.ToAllocation(proposal, config.SaGradient, training: true);
+        var t = DownlinkRate.Tasks(problem, y);
+        var losses = config.Loss.TaskLosses(t.Objective, t.RateGaps, t.PowerGaps);
+        return UncertaintyWeighting.JointLoss(losses, proposal.Beta).mean();
+    }
+
+    /// <summary>The loss of the SBSs' reports and each SBS's gradient (what is broadcast back).</summary>
+    public static (Tensor Loss, MbsFeedback[] Feedback) Critique(IReadOnlyList<Proposal> reports, MecCellFreeTensors problem, CmtsslConfig config)
+    {
+        var received = reports.Select(r => new Proposal(Leaf(r.BeamRe), Leaf(r.BeamIm), Leaf(r.Scores), Leaf(r.Beta))).ToList();
+        var loss = JointLoss(Aggregate(received), problem, config);
+        var inputs = received.SelectMany(r => r.Tensors).ToList();
+        var gradients = autograd.grad(new[] { loss }, inputs, allow_unused: true);
+        double value = loss.item<float>();
+        var feedback = received.Select((r, b) =>
+        {
+            Tensor G(int k) => gradients[4 * b + k] is { } g && !g.IsInvalid ? g : zeros_like(inputs[4 * b + k]);
+            return new MbsFeedback(value, G(0), G(1), G(2), G(3));
+        }).ToArray();
+        return (loss.detach(), feedback);
+    }
+
+    /// <summary>
+    /// An SBS's side of the update: a scalar whose gradient with respect to the SBS's weights is the chain rule of the MBS's
+    /// loss through its own proposal, <c>Σ_t ⟨t, ∂L/∂t⟩</c>, and whose value is 0.
+    /// </summary>
+    public static Tensor Backpropagate(Proposal own, MbsFeedback feedback)
+    {
+        var terms = own.Tensors.Zip(feedback.Tensors, (t, g) => (t * g.detach()).sum()).ToArray();
+        var total = stack(terms).sum();
+        return total - total.detach();
+    }
+
+    private static Tensor Leaf(Tensor t) => t.detach().requires_grad_(true);
+}

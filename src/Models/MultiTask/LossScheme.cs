@@ -1,0 +1,63 @@
+using TorchSharp;
+using WirelessGnn.Graphs;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Models.MultiTask;
+
+/// <summary>The task-loss schemes of spec §4.3: objective loss L⁰, constraint losses L^{1,i}, budget losses L^{2,b}.</summary>
+public enum LossScheme
+{
+    /// <summary>NFL(f), NFL(g_i), Huber(l_b) (proposed).</summary>
+    Scheme1,
+    /// <summary>EL(f), EL(g_i), Huber(l_b) (proposed).</summary>
+    Scheme2,
+    /// <summary>f, g_i, l_b raw (diverges: negative task losses).</summary>
+    Baseline1,
+    /// <summary>−1/f, −1/g_i, Huber(l_b) (diverges: negative and singular at g_i = 0).</summary>
+    Baseline2,
+    /// <summary>exp(f), exp(g_i), Huber(l_b).</summary>
+    Baseline3,
+}
+
+/// <summary>A loss scheme with its hyper-parameters (spec Table I: x₁ = −1, x₂ = 0, x₃ = 0.11).</summary>
+public sealed record MultiTaskLoss
+{
+    public LossScheme Scheme { get; init; } = LossScheme.Scheme1;
+    public NflVariant Nfl { get; init; } = NflVariant.Continuous;
+    /// <summary>NFL breakpoint x₁, &lt; 0.</summary>
+    public double X1 { get; init; } = -1;
+    /// <summary>EL breakpoint x₂.</summary>
+    public double X2 { get; init; }
+    /// <summary>Huber threshold x₃ (in the budget's unit, W), &gt; 0.</summary>
+    public double X3 { get; init; } = 0.11;
+
+    /// <summary>Whether every task loss of the scheme is ≥ 0 (the joint loss is then bounded below).</summary>
+    public bool NonNegative => Scheme is LossScheme.Scheme1 or LossScheme.Scheme2 or LossScheme.Baseline3;
+
+    public void Validate()
+    {
+        Require.Valid(X1 < 0 && double.IsFinite(X1), "loss.x1", X1, "< 0");
+        Require.Valid(double.IsFinite(X2) && Math.Abs(X2) <= 50, "loss.x2", X2, "-50..50");
+        Require.Valid(X3 > 0 && double.IsFinite(X3), "loss.x3", X3, "> 0");
+    }
+
+    /// <summary>
+    /// The task losses <c>[S, K]</c>, ordered <c>[L⁰, L^{1,1..I}, L^{2,1..B}]</c>, of the objective f <c>[S]</c>, the
+    /// constraint residuals g <c>[S, I]</c> and the budget residuals l <c>[S, B]</c>.
+    /// </summary>
+    public Tensor TaskLosses(Tensor objective, Tensor constraints, Tensor budgets)
+    {
+        var f = objective.unsqueeze(-1);
+        (Tensor l0, Tensor l1) = Scheme switch
+        {
+            LossScheme.Scheme1 => (TaskLossFunctions.Nfl(f, X1, Nfl), TaskLossFunctions.Nfl(constraints, X1, Nfl)),
+            LossScheme.Scheme2 => (TaskLossFunctions.El(f, X2), TaskLossFunctions.El(constraints, X2)),
+            LossScheme.Baseline1 => (f, constraints),
+            LossScheme.Baseline2 => (-1 / f, -1 / constraints),
+            LossScheme.Baseline3 => (f.exp(), constraints.exp()),
+            _ => throw new ArgumentOutOfRangeException(nameof(Scheme), Scheme, "Unknown loss scheme."),
+        };
+        var l2 = Scheme == LossScheme.Baseline1 ? budgets : TaskLossFunctions.Huber(budgets, X3);
+        return cat(new[] { l0, l1, l2 }, -1);
+    }
+}

@@ -1,0 +1,233 @@
+using NUnit.Framework;
+using TorchSharp;
+using WirelessGnn.Models.Cmtssl;
+using WirelessGnn.Models.MultiTask;
+using WirelessGnn.Models.Training;
+using WirelessGnn.Problems.MecCellFree;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Tests.Models.Cmtssl;
+
+/// <summary>
+/// The decision layer, the widths and costs of the networks, the SBS/MBS exchange of DMTSSL, decentralised execution,
+/// the B = 1 equivalence, DATL and divergence detection (spec §10 items 17–26).
+/// </summary>
+[TestFixture]
+public class CmtsslModelTests
+{
+    private static readonly CmtsslPlugin Central = new();
+
+    /// <summary>Bit-identical: same shape and every element equal.</summary>
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && (a == b).all().item<bool>();
+    private static readonly CmtsslPlugin Distributed = new(distributed: true);
+
+    /// <summary>A small system and network, fast on 2 cores.</summary>
+    private static CmtsslConfig Small(int sbss = 2, LossScheme scheme = LossScheme.Scheme1) => new CmtsslConfig
+    {
+        Problem = new MecCellFreeConfig { Sbss = sbss, Users = 3, Subcarriers = 2 },
+        Hidden = new[] { 32, 32 }, ScaleInstances = 50, TestInstances = 20,
+        Loss = new MultiTaskLoss { Scheme = scheme },
+    } with { Training = new CmtsslConfig().Training with { Steps = 40, BatchSize = 16, TrainInstances = 160, ValidationInstances = 16, ValidateEvery = 20 } };
+
+    [Test]
+    public void Decision_layer_is_binary_and_passes_the_gradient_straight_through()
+    {
+        var scores = tensor(new[] { 0.1, 0.5, 0.5000001, 0.9, 0.49 }).requires_grad_(true);
+        var v = AllocationHead.Decide(scores, SaGradient.StraightThrough, training: true);
+        Assert.That(v.data<double>().ToArray(), Is.EqualTo(new[] { 0.0, 0, 1, 1, 0 }));
+        var weights = tensor(new[] { 1.0, -2, 3, 0.5, 7 });
+        (v * weights).sum().backward();
+        Assert.That(scores.grad!.data<double>().ToArray(), Is.EqualTo(weights.data<double>().ToArray()), "∂L/∂v̄ = ∂L/∂v");
+        Assert.That(AllocationHead.Decide(scores, SaGradient.StraightThrough, training: false).data<double>().ToArray(), Is.EqualTo(new[] { 0.0, 0, 1, 1, 0 }));
+        Assert.That(AllocationHead.Decide(scores, SaGradient.RelaxedDuringTraining, training: true).data<double>()[3], Is.EqualTo(0.9));
+    }
+
+    [Test]
+    public void Widths_costs_and_parameter_counts_match_the_spec()
+    {
+        var p = new MecCellFreeConfig();
+        Assert.That((AllocationHead.InputWidth(3, p), AllocationHead.OutputWidth(3, p)), Is.EqualTo((1920, 1094)));
+        Assert.That((AllocationHead.InputWidth(1, p), AllocationHead.OutputWidth(1, p)), Is.EqualTo((640, 374)));
+        var config = new CmtsslConfig();
+        using var c = new CmtsslNetwork(config, 1e-4);
+        using var d = new DmtsslNetwork(config, 1e-4);
+        Assert.That(c.MultiplyAccumulatesPerModel, Is.EqualTo(2_591_744));
+        Assert.That(d.MultiplyAccumulatesPerModel, Is.EqualTo(1_567_744));
+        Assert.That(c.parameters().Sum(t => t.numel()), Is.EqualTo(2_598_982));
+        Assert.That(d.Locals[0].parameters().Sum(t => t.numel()), Is.EqualTo(1_574_262));
+        Assert.That(d.parameters().Sum(t => t.numel()), Is.EqualTo(3 * 1_574_262));
+        var wide = p with { Sbss = 6 };
+        Assert.That((AllocationHead.InputWidth(6, wide), AllocationHead.OutputWidth(6, wide)), Is.EqualTo((3840, 2177)));
+        Assert.That(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 3840, 512, 1024, 512, 2177 }), Is.EqualTo(4_129_280));
+    }
+
+    /// <summary>A 3-SBS DMTSSL network in eval mode (weights seeded with <paramref name="seed"/>) and a batch of 4 realisations.</summary>
+    private static (CmtsslConfig Config, DmtsslNetwork Net, CmtsslBatch Batch) EvaluatedDmtssl(int seed)
+    {
+        var config = Small(3);
+        torch.manual_seed(seed);
+        var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
+        net.eval();
+        return (config, net, Distributed.Prepare(Distributed.Sample(config, 4, 1), config, CPU));
+    }
+
+    [Test]
+    public void The_mbs_averages_beta_and_stacks_the_sbs_proposals()
+    {
+        var (config, net, batch) = EvaluatedDmtssl(1);
+        using var noGrad = no_grad();
+        var reports = Enumerable.Range(0, 3).Select(b => net.Report(b, batch.Problem)).ToList();
+        var global = net.Propose(batch.Problem);
+        Assert.That(global.Beta.allclose((reports[0].Beta + reports[1].Beta + reports[2].Beta) / 3), Is.True);
+        Assert.That(Same(global.BeamRe.narrow(1, 2, 1), reports[2].BeamRe), Is.True);
+        Assert.That(global.Scores.shape, Is.EqualTo(new long[] { 4, 3, 2, 3 }));
+        Assert.That(global.Beta.shape, Is.EqualTo(new long[] { 4, config.Problem.Tasks }));
+    }
+
+    [Test]
+    public void Each_sbs_output_depends_only_on_its_own_channels_and_weights()
+    {
+        var (_, net, batch) = EvaluatedDmtssl(2);
+        using var noGrad = no_grad();
+        var before = net.Report(0, batch.Problem);
+        batch.Problem.ChannelRe.select(1, 1).mul_(3);
+        batch.Problem.ChannelIm.select(1, 2).add_(1e-3);
+        foreach (var p in net.Locals[1].parameters()) p.add_(0.1);
+        var after = net.Report(0, batch.Problem);
+        foreach (var (a, b) in before.Tensors.Zip(after.Tensors)) Assert.That(Same(a, b), Is.True);
+        Assert.That(Same(net.Report(1, batch.Problem).BeamRe, before.BeamRe), Is.False);
+    }
+
+    [Test]
+    public void The_explicit_exchange_gives_the_gradient_of_one_shared_graph()
+    {
+        var config = Small(3, LossScheme.Scheme2);
+        using var batch = Distributed.Prepare(Distributed.Sample(config, 8, 3), config, CPU);
+        torch.manual_seed(3);
+        using var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
+        net.train();
+        var exchanged = Distributed.Loss(net, batch, config);
+        exchanged.backward();
+        var viaExchange = net.parameters().Select(p => p.grad!.clone()).ToList();
+        net.zero_grad();
+        var shared = MacroBaseStation.JointLoss(net.Propose(batch.Problem), batch.Problem, config);
+        shared.backward();
+        Assert.That(exchanged.item<float>(), Is.EqualTo(shared.item<float>()).Within(1e-5 * Math.Abs(shared.item<float>())));
+        var direct = net.parameters().Select(p => p.grad!).ToList();
+        for (int k = 0; k < direct.Count; k++) Assert.That(viaExchange[k].allclose(direct[k], 1e-4, 1e-7), Is.True, $"parameter {k}");
+        Assert.That(direct.Sum(g => g.abs().sum().item<float>()), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void With_one_sbs_dmtssl_and_cmtssl_are_the_same_network_and_loss()
+    {
+        var config = Small(1);
+        torch.manual_seed(4);
+        using var c = (CmtsslNetwork)Central.CreateNetwork(config);
+        using var d = (DmtsslNetwork)Distributed.CreateNetwork(config);
+        Assert.That(d.Locals[0].InputWidth, Is.EqualTo(c.Model.InputWidth));
+        Assert.That(d.Locals[0].OutputWidth, Is.EqualTo(c.Model.OutputWidth));
+        d.Locals[0].load_state_dict(c.Model.state_dict());
+        using var batch = Central.Prepare(Central.Sample(config, 8, 5), config, CPU);
+        c.train();
+        d.train();
+        float lc = Central.Loss(c, batch, config).item<float>(), ld = Distributed.Loss(d, batch, config).item<float>();
+        Assert.That(ld, Is.EqualTo(lc).Within(1e-5 * Math.Abs(lc)));
+    }
+
+    [Test]
+    public void Datl_copies_the_nearest_sbs_and_leaves_the_others_untouched()
+    {
+        var positions = new MecCellFreeConfig { Sbss = 4 }.SbsPositions();
+        int nearest = DistanceAwareTransfer.NearestSbs(positions, 10, 45);
+        Assert.That(nearest, Is.EqualTo(1), "ring site 1 is at (0, 50)");
+        // Translation and rotation of every coordinate keep the choice.
+        double angle = 0.7, tx = 13, ty = -8;
+        (double, double) Move(double x, double y) => (x * Math.Cos(angle) - y * Math.Sin(angle) + tx, x * Math.Sin(angle) + y * Math.Cos(angle) + ty);
+        var moved = new double[4, 2];
+        for (int b = 0; b < 4; b++) (moved[b, 0], moved[b, 1]) = Move(positions[b, 0], positions[b, 1]);
+        var (nx, ny) = Move(10, 45);
+        Assert.That(DistanceAwareTransfer.NearestSbs(moved, nx, ny), Is.EqualTo(nearest));
+        Assert.That(DistanceAwareTransfer.NearestSbs(new double[,] { { 1, 0 }, { -1, 0 } }, 0, 5), Is.EqualTo(0), "ties: lowest index");
+
+        var config = Small(2);
+        torch.manual_seed(6);
+        using var trained = (DmtsslNetwork)Distributed.CreateNetwork(config);
+        trained.eval();
+        var site = new SbsSite(-30, 20);
+        var extended = config with { Problem = config.Problem with { AddedSbss = new[] { site } } };
+        int source = DistanceAwareTransfer.NearestSbs(config.Problem.SbsPositions(), site.X, site.Y);
+        using var batchOld = Distributed.Prepare(Distributed.Sample(config, 4, 7), config, CPU);
+        using var batchNew = Distributed.Prepare(Distributed.Sample(extended, 4, 7), extended, CPU);
+        using var noGrad = no_grad();
+        var oldOutputs = Enumerable.Range(0, 2).Select(b => trained.Locals[b].call(batchNew.Problem.ChannelRe.narrow(1, b, 1), batchNew.Problem.ChannelIm.narrow(1, b, 1))).ToList();
+        var transferred = DistanceAwareTransfer.AddSbs(trained, source, extended);
+        var copy = transferred.Locals[2];
+        var sourceState = trained.Locals[source].state_dict();
+        foreach (var (key, value) in copy.state_dict()) Assert.That(Same(value, sourceState[key]), Is.True, key);
+        Assert.That(copy.InputScale, Is.EqualTo(trained.Locals[source].InputScale));
+        Assert.That(ReferenceEquals(transferred.Locals[0], trained.Locals[0]), Is.True);
+        for (int b = 0; b < 2; b++)
+        {
+            var again = transferred.Locals[b].call(batchNew.Problem.ChannelRe.narrow(1, b, 1), batchNew.Problem.ChannelIm.narrow(1, b, 1));
+            Assert.That(Same(again, oldOutputs[b]), Is.True, $"SBS {b}");
+        }
+        var decision = Distributed.Decide(transferred, batchNew, extended);
+        Assert.That(decision.shape[1], Is.EqualTo(WirelessGnn.Problems.MecCellFree.Allocation.FlatWidth(3, 2, 3, 4)));
+        Assert.That(Distributed.Score(decision, batchNew)[CmtsslPlugin.SumRateMetric].All(double.IsFinite), Is.True);
+    }
+
+    [TestCase(LossScheme.Baseline1)]
+    [TestCase(LossScheme.Baseline2)]
+    public void The_trainer_detects_divergence_of_loss_baselines_1_and_2(LossScheme scheme)
+    {
+        var config = Small(2, scheme) with { Training = Small().Training with { Steps = 300, ValidateEvery = 300 } };
+        torch.manual_seed(1);
+        var net = Central.CreateNetwork(config);
+        var trainer = new Trainer<CmtsslConfig, MecCellFreeInstance, CmtsslBatch>(Central, config, CPU, 1);
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Train(net));
+        TestContext.Out.WriteLine($"{scheme}: {e!.Message}");
+        Assert.That(e.Step, Is.LessThan(300));
+    }
+
+    [Test]
+    public void Scheme1_trains_without_crossing_the_bound()
+    {
+        var config = Small(2, LossScheme.Scheme1);
+        torch.manual_seed(1);
+        var net = Central.CreateNetwork(config);
+        var result = new Trainer<CmtsslConfig, MecCellFreeInstance, CmtsslBatch>(Central, config, CPU, 1).Train(net);
+        Assert.That(result.Steps, Is.EqualTo(config.Training.Steps));
+        Assert.That(result.Losses.Min(), Is.GreaterThan(Central.LossLowerBound(config)));
+    }
+
+    [Test]
+    public void Baseline_decisions_are_scored_by_the_same_objective()
+    {
+        var config = Small(2);
+        var xs = Central.Sample(config, 6, 9);
+        using var batch = Central.Prepare(xs, config, CPU);
+        var baselines = Central.Baselines(config);
+        foreach (var b in baselines)
+        {
+            var rows = xs.Select(x => b.Solve(x, new Random(1))).ToList();
+            var scores = Central.Score(Central.ToDecision(rows, batch), batch);
+            for (int s = 0; s < xs.Count; s++)
+            {
+                var y = WirelessGnn.Problems.MecCellFree.Allocation.Unflatten(tensor(rows[s], new long[] { 1, rows[s].Length }), 2, 2, 3, 4);
+                var beams = new System.Numerics.Complex[2, 2, 3, 4];
+                var v = new double[2, 2, 3];
+                for (int bb = 0; bb < 2; bb++) for (int n = 0; n < 2; n++) for (int i = 0; i < 3; i++)
+                {
+                    v[bb, n, i] = y.Assignment[0, bb, n, i].item<double>();
+                    for (int m = 0; m < 4; m++) beams[bb, n, i, m] = new(y.BeamRe[0, bb, n, i, m].item<double>(), y.BeamIm[0, bb, n, i, m].item<double>());
+                }
+                double oracle = DownlinkRateOracle.Rates(xs[s], beams, v, config.Problem.NoiseW).Sum();
+                // The batch holds the channels in float32 (scored in float64), hence 1e-6 rather than the oracle tests' 1e-9.
+                Assert.That(scores[CmtsslPlugin.SumRateMetric][s], Is.EqualTo(oracle).Within(1e-6 * Math.Max(1, oracle)), $"{b.Name} sample {s}");
+                Assert.That(scores["power_met"][s], Is.EqualTo(1), "ZFBF spends exactly P_max");
+            }
+        }
+        Assert.That(() => Central.ToDecision(new[] { new double[3] }, batch), Throws.ArgumentException);
+    }
+}
