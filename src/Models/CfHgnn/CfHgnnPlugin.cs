@@ -235,8 +235,6 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         return (decision.narrow(1, 0, l * d * m).reshape(b, l, d, m), decision.narrow(1, l * d * m, d * mb).reshape(b, d, mb));
     }
 
-    private static double[] ToArray(Tensor t) => t.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
-
     public override IReadOnlyList<Baseline<MddCellFreeInstance>> Baselines(CfHgnnConfig config)
     {
         var baselines = new List<Baseline<MddCellFreeInstance>>();

@@ -170,8 +170,6 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
         };
     }
 
-    private static double[] ToArray(Tensor t) => t.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
-
     public override IReadOnlyList<Baseline<MecCellFreeInstance>> Baselines(CmtsslConfig config) => new Baseline<MecCellFreeInstance>[]
     {
         new("rsa_zfbf", (x, rng) => ZeroForcingAllocation.Solve(x, config.Problem.SbsPowerW, config.BaselineUsers, UserSelection.Random, rng)),

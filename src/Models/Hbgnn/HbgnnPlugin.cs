@@ -281,8 +281,6 @@ public sealed class HbgnnPlugin : ModelPlugin<HbgnnConfig, HetNetScene, HbgnnBat
         };
     }
 
-    private static double[] ToArray(Tensor t) => t.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
-
     /// <summary>The paper's names of the baselines, in Table III's order.</summary>
     public static readonly string[] BaselineNames = { "maramp", "msuamp", "msuapc", "uamwser", "juapcmwser" };
 

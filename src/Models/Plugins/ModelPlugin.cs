@@ -83,4 +83,7 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
 
     /// <summary>A description of the input graph schema, stored in checkpoints.</summary>
     public virtual string? SchemaDescription(TConfig config) => null;
+
+    /// <summary>A per-instance metric tensor <c>[B]</c> as doubles on the host, for <see cref="Score"/>.</summary>
+    protected static double[] ToArray(Tensor t) => t.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
 }

@@ -95,8 +95,6 @@ public sealed class QuickstartPlugin : ModelPlugin<QuickstartConfig, Interferenc
         };
     }
 
-    private static double[] ToArray(Tensor t) => t.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
-
     public override IReadOnlyList<Baseline<InterferenceChannelInstance>> Baselines(QuickstartConfig config)
     {
         var baselines = new List<Baseline<InterferenceChannelInstance>>

@@ -170,8 +170,6 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
     public static double AverageViolation(IReadOnlyDictionary<string, double[]> metrics, MtlTask task, RoutedMtlConfig config) =>
         AverageSumCapacity.AverageViolation(Enumerable.Range(0, task.Bands).Select(i => metrics[BandPower(i)].Average()).ToArray(), config.Capacity);
 
-    private static double[] ToArray(Tensor t) => t.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
-
     /// <summary>
     /// Delay tasks: the KKT optimum (the labels) and equal power. Capacity tasks: the derived oracle with the common λ
     /// that meets the budget on this task's test set (§7.4) and equal power <c>P_n = P_av</c>.
