@@ -60,12 +60,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
         var parameters = network.parameters().ToList();
         if (parameters.Count == 0) throw new InvalidOperationException($"The network of '{_plugin.Info.Name}' has no parameters to train.");
         var optimizer = optim.Adam(parameters, Options.LearningRate, weight_decay: Options.WeightDecay);
-        var schedule = Options.Schedule switch
-        {
-            LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, Options.Steps, Options.LearningRate * 0.01),
-            LearningRateSchedule.Step => optim.lr_scheduler.StepLR(optimizer, Options.StepEvery, Options.StepDecay),
-            _ => null,
-        };
+        var schedule = Options.Scheduler(optimizer, Options.Steps);
 
         long startStep = 0;
         if (resumeFrom is not null)

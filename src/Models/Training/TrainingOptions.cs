@@ -1,4 +1,6 @@
+using TorchSharp;
 using WirelessGnn.Graphs;
+using static TorchSharp.torch;
 
 namespace WirelessGnn.Models.Training;
 
@@ -38,6 +40,17 @@ public sealed record TrainingOptions
     public double ClipGradientNorm { get; init; } = 1.0;
     /// <summary>Write a resumable checkpoint every N steps; 0 only at the end.</summary>
     public int CheckpointEvery { get; init; }
+
+    /// <summary>
+    /// The scheduler of <see cref="Schedule"/> for <paramref name="optimizer"/> over <paramref name="steps"/> steps (one
+    /// <c>step()</c> per optimiser step); null for <see cref="LearningRateSchedule.Constant"/>.
+    /// </summary>
+    public optim.lr_scheduler.LRScheduler? Scheduler(optim.Optimizer optimizer, int steps) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, steps, LearningRate * 0.01),
+        LearningRateSchedule.Step => optim.lr_scheduler.StepLR(optimizer, StepEvery, StepDecay),
+        _ => null,
+    };
 
     /// <summary>Throws naming the first field outside its range.</summary>
     public void Validate()
