@@ -6,7 +6,8 @@ namespace WirelessGnn.Layers;
 
 /// <summary>
 /// The router DNN (rDNN) of a routed multi-task network: a task's one-hot <c>[Tasks]</c> goes through
-/// <c>FC(Tasks → Hidden)</c>, ReLU, <c>FC(Hidden → Σ masks)</c> and <see cref="RoutingActivation"/>, and the output is split,
+/// <c>FC(Tasks → Hidden)</c>, the hidden activation (ReLU by default), <c>FC(Hidden → Σ masks)</c> and
+/// <see cref="RoutingActivation"/>, and the output is split,
 /// row-major and in order, into one mask per routed layer (shapes <see cref="MaskShapes"/>). Every weight starts at
 /// <c>N(μ, σ²)</c> and every bias at 0, so with μ &gt; 0 every path starts open with a usable gradient.
 /// Forward: one-hot rows <c>[T, Tasks]</c> -> flat masks <c>[T, Σ rows·cols]</c>.
@@ -14,6 +15,7 @@ namespace WirelessGnn.Layers;
 public sealed class Router : nn.Module<Tensor, Tensor>
 {
     private readonly Linear hidden, output;
+    private readonly nn.Module<Tensor, Tensor>? hiddenActivation;
 
     /// <param name="tasks">Length of the one-hot task indicator.</param>
     /// <param name="hiddenWidth">Hidden width T.</param>
@@ -21,7 +23,13 @@ public sealed class Router : nn.Module<Tensor, Tensor>
     /// <param name="gamma">Slope γ of the routing activation, &gt; 0.</param>
     /// <param name="mean">Mean μ of the initial weights.</param>
     /// <param name="std">Standard deviation σ of the initial weights, ≥ 0.</param>
-    public Router(int tasks, int hiddenWidth, IReadOnlyList<(int Rows, int Cols)> maskShapes, double gamma, double mean, double std) : base(nameof(Router))
+    /// <param name="activation">
+    /// Activation of the hidden layer. With a one-hot input the hidden layer is a learned vector per task, so
+    /// <see cref="Activation.None"/> is no less expressive than ReLU (it allows negative entries) and has no dead units;
+    /// with ReLU a task whose hidden units are all pushed to ≤ 0 loses every gradient to its masks for good.
+    /// </param>
+    public Router(int tasks, int hiddenWidth, IReadOnlyList<(int Rows, int Cols)> maskShapes, double gamma, double mean, double std,
+        Activation activation = Activation.ReLU) : base(nameof(Router))
     {
         if (tasks < 1) throw new ArgumentOutOfRangeException(nameof(tasks), tasks, "tasks must be >= 1.");
         if (hiddenWidth < 1) throw new ArgumentOutOfRangeException(nameof(hiddenWidth), hiddenWidth, "hiddenWidth must be >= 1.");
@@ -31,10 +39,12 @@ public sealed class Router : nn.Module<Tensor, Tensor>
         if (!(std >= 0)) throw new ArgumentOutOfRangeException(nameof(std), std, "std must be >= 0.");
         Tasks = tasks;
         Gamma = gamma;
+        HiddenActivation = activation;
         MaskShapes = maskShapes.ToArray();
         MaskSize = MaskShapes.Sum(s => s.Rows * s.Cols);
         hidden = nn.Linear(tasks, hiddenWidth);
         output = nn.Linear(hiddenWidth, MaskSize);
+        hiddenActivation = ActivationModules.Create(activation, 0.01);
         RegisterComponents();
         using var noGrad = no_grad();
         foreach (var layer in new[] { hidden, output })
@@ -46,6 +56,7 @@ public sealed class Router : nn.Module<Tensor, Tensor>
 
     public int Tasks { get; }
     public double Gamma { get; }
+    public Activation HiddenActivation { get; }
     public IReadOnlyList<(int Rows, int Cols)> MaskShapes { get; }
     /// <summary>Entries of all masks of one task.</summary>
     public int MaskSize { get; }
@@ -56,7 +67,9 @@ public sealed class Router : nn.Module<Tensor, Tensor>
     {
         if (oneHot.dim() != 2 || oneHot.shape[1] != Tasks)
             throw new ArgumentException($"Router input: expected one-hot rows [T, {Tasks}], got [{string.Join(", ", oneHot.shape)}].", nameof(oneHot));
-        return RoutingActivation.Apply(output.call(hidden.call(oneHot).relu()), Gamma);
+        var h = hidden.call(oneHot);
+        if (hiddenActivation is not null) h = hiddenActivation.call(h);
+        return RoutingActivation.Apply(output.call(h), Gamma);
     }
 
     /// <summary>The soft masks of every task, <c>[Tasks, MaskSize]</c>.</summary>

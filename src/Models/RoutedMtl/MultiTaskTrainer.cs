@@ -42,7 +42,7 @@ public sealed class MultiTaskTrainer : IDisposable
 
     /// <summary>
     /// Trains <paramref name="parameters"/> of <paramref name="network"/> on <paramref name="tasks"/> for
-    /// <paramref name="steps"/> steps with a fresh Adam; curve steps are numbered from <paramref name="stepOffset"/>.
+    /// <paramref name="steps"/> steps with a fresh Adam and <c>training.schedule</c> over those steps; curve steps are numbered from <paramref name="stepOffset"/>.
     /// Returns the wall seconds of training (curves excluded).
     /// </summary>
     /// <param name="taskWeight">β_i of every task.</param>
@@ -51,6 +51,7 @@ public sealed class MultiTaskTrainer : IDisposable
     {
         var trained = parameters.ToList();
         using var optimizer = optim.Adam(trained, _config.Training.LearningRate);
+        var schedule = _config.Training.Scheduler(optimizer, steps);
         int perStep = _config.TasksPerStep > 0 ? Math.Min(_config.TasksPerStep, tasks.Count) : tasks.Count;
         network.train();
         var clock = new Stopwatch();
@@ -78,6 +79,7 @@ public sealed class MultiTaskTrainer : IDisposable
                 total.backward();
                 network.EndStep();
                 optimizer.step();
+                schedule?.step();
                 using (no_grad())
                     foreach (var (task, means) in constraints) DualStep(network.Duals[task.Index].narrow(0, 0, means.shape[0]), means, _config);
             }

@@ -20,7 +20,7 @@ public sealed class RoutedMtlNetwork : MultiTaskNetwork
     public RoutedMtlNetwork(RoutedMtlConfig config) : base(nameof(RoutedMtlNetwork), config)
     {
         bdnn = new RoutedMlp(Widths(config.MaxBands, config, config.MaxBands));
-        rdnn = new Router(Tasks.Count, config.RouterHidden, bdnn.MaskShapes, config.Gamma, config.RouterMean, config.RouterStd);
+        rdnn = new Router(Tasks.Count, config.RouterHidden, bdnn.MaskShapes, config.Gamma, config.RouterMean, config.RouterStd, config.RouterActivation);
         binaryMasks = zeros(Tasks.Count, rdnn.MaskSize);
         frozen = zeros(1);
         RegisterComponents();

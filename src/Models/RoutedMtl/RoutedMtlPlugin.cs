@@ -68,6 +68,7 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
         var gain = new double[b * n];
         var target = task.Kind == TaskKind.Delay ? new float[b * n] : null;
         var optimal = task.Kind == TaskKind.Delay ? new double[b] : null;
+        double spread = 0;
         for (int s = 0; s < b; s++)
         {
             var x = instances[s];
@@ -77,7 +78,10 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
             {
                 features[s * n + i] = (float)x.Gain[i];
                 gain[s * n + i] = task.Kind == TaskKind.Delay ? config.Fdma.SnrGain(x.Gain[i]) : x.Gain[i];
-                if (target is not null) target[s * n + i] = (float)(x.OptimalPower![i] / config.Fdma.TotalPower);
+                if (target is null) continue;
+                double label = x.OptimalPower![i] / config.Fdma.TotalPower;
+                target[s * n + i] = (float)label;
+                spread += (label - 1.0 / n) * (label - 1.0 / n);
             }
             if (optimal is not null) optimal[s] = FdmaKkt.MeanDelayMs(gain.AsSpan(s * n, n).ToArray(), x.OptimalPower!, config.Fdma);
         }
@@ -88,6 +92,8 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
             Gain = tensor(gain, new long[] { b, n }, device: device),
             Target = target is null ? null : tensor(target, new long[] { b, n }, device: device),
             OptimalDelayMs = optimal is null ? null : tensor(optimal, new long[] { b }, device: device),
+            // Equal labels (spread 0) leave the plain MSE.
+            LabelSpread = target is not null && spread > 0 ? spread / (b * n) : 1,
         };
     }
 
@@ -95,9 +101,11 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
 
     /// <summary>
     /// A task's loss on a batch, without β_i (spec §5.1): delay tasks the MSE between <c>P/P_tot</c> and the normalised
-    /// labels over the output units (zero padding: all units, padded labels 0); capacity tasks the Lagrangian
-    /// <c>mean f_0 + Σ_n λ_n mean f_n</c> with <c>f_0 = −log2(1 + Σ g P)</c>, plus the constraint means <c>[C]</c> for
-    /// the dual step (null for delay tasks).
+    /// labels over the output units (zero padding: all units, padded labels 0), divided by the batch's
+    /// <see cref="TaskBatch.LabelSpread"/> with <see cref="DelayLoss.NormalisedMse"/>; capacity tasks the Lagrangian
+    /// <c>mean f_0 + Σ_n λ_n mean f_n</c> with <c>f_0 = −log2(1 + Σ g P)</c> and the budget tightened by
+    /// <see cref="RoutedMtlConfig.ConstraintMargin"/>, plus the constraint means <c>[C]</c> for the dual step (null for
+    /// delay tasks).
     /// </summary>
     public static (Tensor Loss, Tensor? ConstraintMeans) TaskLoss(MultiTaskNetwork network, TaskBatch batch, RoutedMtlConfig config)
     {
@@ -107,11 +115,12 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
         {
             var target = batch.Target!;
             if (powers.shape[1] > task.Bands) target = nn.functional.pad(target, new long[] { 0, powers.shape[1] - task.Bands });
-            return (nn.functional.mse_loss(powers / config.Fdma.TotalPower, target), null);
+            var mse = nn.functional.mse_loss(powers / config.Fdma.TotalPower, target);
+            return (config.DelayLoss == DelayLoss.NormalisedMse ? mse / batch.LabelSpread : mse, null);
         }
         var decision = powers.narrow(1, 0, task.Bands);
         var capacity = AverageSumCapacity.Capacity(batch.Gain.to_type(decision.dtype), decision);
-        var constraints = AverageSumCapacity.ConstraintMeans(decision, config.Capacity);
+        var constraints = AverageSumCapacity.ConstraintMeans(decision, config.Capacity, config.ConstraintMargin);
         var duals = network.Duals[task.Index].narrow(0, 0, constraints.shape[0]);
         return (-capacity.mean() + (duals * constraints).sum(), constraints);
     }

@@ -110,6 +110,10 @@ public sealed class RoutedMtlReproduction
                            $"t1 = {config.Phase1Steps}, t2 = {config.Phase2Steps}, baselines {config.BaselineSteps} steps, " +
                            $"{(config.TasksPerStep > 0 ? $"{config.TasksPerStep}" : "all")} of {config.Tasks.Count} tasks per step, {request.Device}");
         summary.AppendLine();
+        summary.AppendLine($"Choices where we differ from the spec's [R] (config keys): routerActivation = {config.RouterActivation} (spec: ReLU), " +
+                           $"delayLoss = {config.DelayLoss} (spec: Mse), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
+                           $"{1 - config.ConstraintMargin:0.###}·P_av; the violation below is against P_av).");
+        summary.AppendLine();
         var json = new Dictionary<string, object?>();
         TableII(config, results, summary, json);
         TableIII(config, results, summary, json);

@@ -23,6 +23,11 @@ public sealed class TaskBatch : IDisposable
     public Tensor? Target { get; init; }
     /// <summary>Delay tasks: the optimal mean delay <c>[B]</c>, ms, float64; null otherwise.</summary>
     public Tensor? OptimalDelayMs { get; init; }
+    /// <summary>
+    /// Delay tasks: the labels' mean squared deviation from equal power, <c>mean (P*/P_tot − 1/N)²</c> over the samples
+    /// the batch was prepared from (a sub-batch keeps its pool's value); the normaliser of <see cref="DelayLoss.NormalisedMse"/>.
+    /// </summary>
+    public double LabelSpread { get; init; } = 1;
 
     public long Count => Features.shape[0];
 
@@ -34,6 +39,7 @@ public sealed class TaskBatch : IDisposable
         Gain = Gain.index_select(0, rows),
         Target = Target?.index_select(0, rows),
         OptimalDelayMs = OptimalDelayMs?.index_select(0, rows),
+        LabelSpread = LabelSpread,
     };
 
     /// <summary>Moves the tensors out of the current dispose scope (they live as long as the batch).</summary>

@@ -15,11 +15,16 @@ public static class AverageSumCapacity
 
     /// <summary>
     /// The batch means of the constraint functions <c>[C]</c>: per user <c>mean_b(P_n) − P_av</c> (C = N), or as printed
-    /// <c>mean_b(Σ_n P_n) − P_av</c> (C = 1). Powers <c>[B, N]</c>.
+    /// <c>mean_b(Σ_n P_n) − P_av</c> (C = 1). Powers <c>[B, N]</c>. With <paramref name="margin"/> &gt; 0 the budget is
+    /// tightened to <c>(1 − margin)·P_av</c>.
     /// </summary>
-    public static Tensor ConstraintMeans(Tensor power, SumCapacityConfig config) => config.Constraint == CapacityConstraint.PerUser
-        ? power.mean(new long[] { 0 }) - config.AveragePower
-        : (power.sum(-1).mean() - config.AveragePower).reshape(1);
+    public static Tensor ConstraintMeans(Tensor power, SumCapacityConfig config, double margin = 0)
+    {
+        double budget = (1 - margin) * config.AveragePower;
+        return config.Constraint == CapacityConstraint.PerUser
+            ? power.mean(new long[] { 0 }) - budget
+            : (power.sum(-1).mean() - budget).reshape(1);
+    }
 
     /// <summary>
     /// The average constraint violation of a policy on a test set (spec §7.3): per user <c>(1/N) Σ_n max(0, mean(P_n) − P_av)</c>,

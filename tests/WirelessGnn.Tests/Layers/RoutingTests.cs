@@ -62,6 +62,36 @@ public sealed class RoutingTests
     }
 
     [Test]
+    public void A_task_whose_hidden_units_are_all_negative_keeps_its_gradient_only_without_the_relu()
+    {
+        foreach (var activation in new[] { Activation.ReLU, Activation.None })
+        {
+            torch.manual_seed(7);
+            using var router = new Router(14, 20, PaperMasks, 5, 0.1, 0.001, activation);
+            var p = router.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+            using (no_grad())
+            {
+                p["hidden.weight"].select(1, 3).fill_(-0.1);                  // task 3: every hidden pre-activation −0.1
+                p["output.weight"].copy_(randn(p["output.weight"].shape) * 0.1); // mixed signs, so some masks stay open
+            }
+            using var scope = NewDisposeScope();
+            var masks = router.AllTasks();
+            masks[3].sum().backward();
+            double taskGradient = p["hidden.weight"].grad!.select(1, 3).abs().max().item<float>();
+            if (activation == Activation.ReLU)
+            {
+                Assert.That(masks[3].max().item<float>(), Is.EqualTo(0), "ReLU: the task's masks are φ(bias) = 0");
+                Assert.That(taskGradient, Is.EqualTo(0), "ReLU: the task's hidden weights get no gradient (dead for good)");
+            }
+            else
+            {
+                Assert.That(masks[3].gt(0).any().item<bool>(), "identity: negative hidden units still open masks");
+                Assert.That(taskGradient, Is.GreaterThan(0), "identity: the task's hidden weights keep a gradient");
+            }
+        }
+    }
+
+    [Test]
     public void Routed_mlp_with_all_ones_masks_is_a_plain_mlp_and_counts_the_spec_parameters()
     {
         torch.manual_seed(4);

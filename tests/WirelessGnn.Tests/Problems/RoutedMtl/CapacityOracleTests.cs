@@ -82,6 +82,8 @@ public sealed class CapacityOracleTests
         var perUser = AverageSumCapacity.ConstraintMeans(pt, Config).data<double>().ToArray();
         var meanPower = Enumerable.Range(0, 6).Select(n => p.Average(r => r[n])).ToArray();
         for (int n = 0; n < 6; n++) Assert.That(perUser[n], Is.EqualTo(meanPower[n] - Config.AveragePower).Within(1e-12));
+        var tightened = AverageSumCapacity.ConstraintMeans(pt, Config, margin: 0.03).data<double>().ToArray();
+        for (int n = 0; n < 6; n++) Assert.That(tightened[n], Is.EqualTo(meanPower[n] - 0.97 * Config.AveragePower).Within(1e-12), "margin tightens the budget");
         var printed = Config with { Constraint = CapacityConstraint.SumAsPrinted };
         Assert.That(AverageSumCapacity.ConstraintMeans(pt, printed).data<double>().ToArray(), Is.EqualTo(new[] { meanPower.Sum() - 0.5 }).Within(1e-12));
         Assert.That(AverageSumCapacity.AverageViolation(new[] { 0.6, 0.4, 0.5 }, Config), Is.EqualTo(0.1 / 3).Within(1e-15));
