@@ -150,6 +150,26 @@ public sealed class RoutedMtlReproduction
 
     private static IEnumerable<MtlTask> Of(RoutedMtlConfig config, TaskKind kind) => config.Tasks.Where(t => t.Kind == kind);
 
+    /// <summary>
+    /// With more than one run: the smallest and largest per-run value of each trained scheme per task (the tables give
+    /// the means), as a markdown table, and every per-run value in <paramref name="json"/> under <paramref name="key"/>.
+    /// </summary>
+    private static void RunSpread(RoutedMtlConfig config, Dictionary<string, Dictionary<int, List<TaskResult>>> results, IReadOnlyList<MtlTask> tasks,
+        string format, string key, StringBuilder s, Dictionary<string, object?> json)
+    {
+        var schemes = Order.Where(results.ContainsKey).ToList();
+        json[key] = schemes.ToDictionary(m => m, m => tasks.ToDictionary(t => $"N={t.Bands}", t => results[m][t.Index].Select(r => r.Value).ToList()));
+        if (config.Runs < 2) return;
+        s.AppendLine($"Smallest – largest of the {config.Runs} runs:");
+        s.AppendLine();
+        s.AppendLine("| scheme | " + string.Join(" | ", tasks.Select(t => $"N={t.Bands}")) + " |");
+        s.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));
+        foreach (var m in schemes)
+            s.AppendLine($"| {Label(m)} | " + string.Join(" | ", tasks.Select(t =>
+                $"{results[m][t.Index].Min(r => r.Value).ToString(format)} – {results[m][t.Index].Max(r => r.Value).ToString(format)}")) + " |");
+        s.AppendLine();
+    }
+
     private static string Label(string method) => method switch
     {
         "proposed" => "proposed multi-task DNN",
@@ -185,6 +205,7 @@ public sealed class RoutedMtlReproduction
             $"N={t.Bands} {OptimalDelay(results, t):F2}{(RoutedMtlPaper.At(RoutedMtlPaper.OptimalDelayMs, t.Bands) is { } d ? $" ({d:F2})" : "")}")));
         s.AppendLine();
         json["table_ii_mse_ms2"] = rows.ToDictionary(m => m, m => tasks.ToDictionary(t => $"N={t.Bands}", t => Mean(results, m, t)));
+        RunSpread(config, results, tasks, "G3", "table_ii_mse_ms2_runs", s, json);
     }
 
     private static double OptimalDelay(Dictionary<string, Dictionary<int, List<TaskResult>>> results, MtlTask task) =>
@@ -212,6 +233,7 @@ public sealed class RoutedMtlReproduction
         foreach (var m in rows)
             s.AppendLine($"| {Label(m)} | " + string.Join(" | ", tasks.Select(t => $"{100 * MeanViolation(results, m, t) / config.Capacity.AveragePower:F2} %")) + " |");
         s.AppendLine();
+        RunSpread(config, results, tasks, "F3", "table_iii_capacity_runs", s, json);
         json["table_iii_capacity"] = rows.ToDictionary(m => m, m => tasks.ToDictionary(t => $"N={t.Bands}", t => Mean(results, m, t)));
         json["table_iii_violation_w"] = rows.ToDictionary(m => m, m => tasks.ToDictionary(t => $"N={t.Bands}", t => MeanViolation(results, m, t)));
     }
