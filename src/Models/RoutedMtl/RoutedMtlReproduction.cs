@@ -111,7 +111,7 @@ public sealed class RoutedMtlReproduction
                            $"{(config.TasksPerStep > 0 ? $"{config.TasksPerStep}" : "all")} of {config.Tasks.Count} tasks per step, {request.Device}");
         summary.AppendLine();
         summary.AppendLine($"Choices where we differ from the spec's [R] (config keys): routerActivation = {config.RouterActivation} (spec: ReLU), " +
-                           $"delayLoss = {config.DelayLoss} (spec: Mse), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
+                           $"delayLoss = {config.DelayLoss} (spec: Mse), training.schedule = {config.Training.Schedule} (spec: Constant), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
                            $"{1 - config.ConstraintMargin:0.###}·P_av; the violation below is against P_av).");
         summary.AppendLine();
         var json = new Dictionary<string, object?>();
