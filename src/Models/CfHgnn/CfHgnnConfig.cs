@@ -87,12 +87,14 @@ public sealed record CfHgnnConfig : IPluginConfig
     public double[] Kappa { get; init; } = { 0.1, 100, 0.1, 0.1 };
     /// <summary>
     /// Relative margin on the QoS targets in the loss, [0, 1]: the penalties of eq. (14) act below (1 + margin)·χ, so a model
-    /// that lands near the target still meets χ at test time. The paper has no margin ([P] ReLU(χ − R)); ours is 0.1, a
+    /// that lands near the target still meets χ at test time. The paper has no margin ([P] ReLU(χ − R)); ours is 0.05, a
     /// deliberate deviation: the optimum has the UL QoS tight (spec §10.8), and a model trained to the exact target lands
     /// on both sides of it (measured: UL QoS met on 72 % of layouts after 1500 steps). Scoring always uses χ itself.
+    /// With <see cref="UplinkQosFloor"/> repairing the UL QoS, the margin was lowered from 0.1 to 0.05: 28 000-step DCF,
+    /// 200 layouts, SE 34.87 → 34.94 (96.93 → 97.14 % of QT-SCA), DL and UL QoS met on 100 % of layouts with both.
     /// <c>--set qosMargin=0</c> gives the literal loss.
     /// </summary>
-    public double QosMargin { get; init; } = 0.1;
+    public double QosMargin { get; init; } = 0.05;
     /// <summary>
     /// Case 1 decoding step beyond the paper: an MS whose UL rate falls short of χ_UL gets the UL powers of condition (20)
     /// (<see cref="SpectralEfficiency.RaiseUplinkToQos"/>; closed form, since under ZF its UL SINR depends only on the DL
