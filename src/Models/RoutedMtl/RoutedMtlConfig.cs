@@ -73,8 +73,8 @@ public sealed record RoutedMtlConfig : IPluginConfig
     /// sigmoid, §4.3). With a one-hot input the hidden layer is a learned vector per task, so the identity is no less
     /// expressive. Measured (t1 = t2 = 2000, seed 1): with ReLU every hidden unit of 12 of the 14 tasks (plain delay MSE)
     /// or of 3 capacity tasks (normalised delay MSE) went to ≤ 0 in phase 1 (Adam moves a task's nearly equal router
-    /// weights together), those tasks lost every gradient to their masks for good and kept only a shared 5–18 % of the
-    /// routed weights; with the identity every task kept its own masks (57–91 % open). It does not rule out a task
+    /// weights together), those tasks lost every gradient to their masks for good and kept only 5–18 % (10 %, the same
+    /// entries for all, with the plain MSE) of the routed weights; with the identity every task kept its own masks (57–91 % open). It does not rule out a task
     /// closing most of its masks early in phase 1 (a capacity task did so in some paper-size runs), but it can reopen them.
     /// </summary>
     public Activation RouterActivation { get; init; } = Activation.None;
@@ -134,7 +134,8 @@ public sealed record RoutedMtlConfig : IPluginConfig
     /// schedule is cosine from η to η/100 over each training run (phase 1, phase 2, each baseline), not the spec's
     /// constant η (§12 #23; <c>--set training.schedule=Constant</c> restores it): with a constant η every learned
     /// capacity policy ended 1.5–4.3 % of P_av over its per-band budgets, since Adam keeps moving it by about η per
-    /// step; annealed, the learned schemes ended at 0–0.9 % (paper-size runs, seed 1).
+    /// step; annealed, with the margin of <see cref="ConstraintMargin"/>, they ended at 0–0.3 % (paper-size runs, seed 1;
+    /// without the margin up to 1.9 %).
     /// </summary>
     public TrainingOptions Training { get; init; } = new()
     {
