@@ -67,6 +67,9 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
     public override Experiments.ExperimentOutcome Run(Experiments.ExperimentRequest request) =>
         request.Mode == Experiments.ExperimentMode.Reproduce && !_equivariant ? new CfHgnnReproduction(this).Run(request) : base.Run(request);
 
+    /// <summary>Realisation k is drawn with seed + k (the sampler's contract; cached solutions are keyed by it).</summary>
+    public override bool ConsecutiveSeeds => true;
+
     public override IReadOnlyList<MddCellFreeInstance> Sample(CfHgnnConfig config, int count, int seed)
     {
         if (config.TrainingMix.Count == 0) return new MddCellFreeSampler(config.Problem).Sample(count, seed);

@@ -16,34 +16,62 @@ public sealed record Proposal(Tensor BeamRe, Tensor BeamIm, Tensor Scores, Tenso
 /// <summary>The output layout (spec §5.3) and the decision layer (spec §5.4).</summary>
 public static class AllocationHead
 {
-    /// <summary>Beamformer, score and weight units: <c>2·b·N·I·M_t + b·N·I + (I + B + 1)</c> (1094 for CMTSSL, 374 per SBS at the defaults).</summary>
-    public static int OutputWidth(int sbss, MecCellFreeConfig problem) =>
-        2 * sbss * problem.Subcarriers * problem.Users * problem.TxAntennas + sbss * problem.Subcarriers * problem.Users + problem.Tasks;
+    /// <summary>
+    /// Beamformer, score and weight units: <c>2·b·N·I·M + b·N·I + (I + B + 1)</c> with M = M_t, or M_r for
+    /// <see cref="BeamformerMapping.Matched"/> (1094 for CMTSSL, 374 per SBS at the defaults; matched: 614 and 214).
+    /// </summary>
+    public static int OutputWidth(int sbss, MecCellFreeConfig problem, BeamformerMapping mapping = BeamformerMapping.Paper) =>
+        2 * sbss * problem.Subcarriers * problem.Users * BeamUnits(problem, mapping) + sbss * problem.Subcarriers * problem.Users + problem.Tasks;
+
+    /// <summary>Real units per beamformer and part (real or imaginary): M_t, or M_r for the matched mapping.</summary>
+    public static int BeamUnits(MecCellFreeConfig problem, BeamformerMapping mapping) =>
+        mapping == BeamformerMapping.Matched ? problem.RxAntennas : problem.TxAntennas;
 
     /// <summary>Input width <c>2·b·N·I·M_t·M_r</c> (1920 for CMTSSL, 640 per SBS at the defaults).</summary>
     public static int InputWidth(int sbss, MecCellFreeConfig problem) =>
         2 * sbss * problem.Subcarriers * problem.Users * problem.TxAntennas * problem.RxAntennas;
 
     /// <summary>
-    /// Splits sigmoid outputs <c>[S, out]</c> of b SBSs: Re w, Im w (row-major <c>[b, N, I, M_t]</c>), v̄ (<c>[b, N, I]</c>),
-    /// then β: every remaining unit (a DATL copy keeps the width of its source system), floored at <paramref name="betaFloor"/>.
+    /// Splits sigmoid outputs <c>[S, out]</c> of b SBSs: Re w, Im w (row-major <c>[b, N, I, M]</c>, M as in
+    /// <see cref="BeamUnits"/>), v̄ (<c>[b, N, I]</c>), then β: every remaining unit (a DATL copy keeps the width of its
+    /// source system), floored at <paramref name="betaFloor"/>. The matched mapping needs the channels the outputs were
+    /// computed from, <c>[S, b, N, I, M_t, M_r]</c> each.
     /// </summary>
-    public static Proposal Decode(Tensor outputs, int sbss, MecCellFreeConfig problem, BeamformerMapping mapping, double betaFloor)
+    public static Proposal Decode(Tensor outputs, int sbss, MecCellFreeConfig problem, BeamformerMapping mapping, double betaFloor,
+        Tensor? channelRe = null, Tensor? channelIm = null)
     {
-        long s = outputs.shape[0], n = problem.Subcarriers, i = problem.Users, mt = problem.TxAntennas;
-        long beams = sbss * n * i * mt, scores = sbss * n * i;
+        long s = outputs.shape[0], n = problem.Subcarriers, i = problem.Users, m = BeamUnits(problem, mapping);
+        long beams = sbss * n * i * m, scores = sbss * n * i;
         if (outputs.shape[1] <= 2 * beams + scores)
             throw new ArgumentException($"outputs: width {outputs.shape[1]} leaves no loss weights after {2 * beams + scores} allocation units.", nameof(outputs));
-        var re = outputs.narrow(1, 0, beams).reshape(s, sbss, n, i, mt);
-        var im = outputs.narrow(1, beams, beams).reshape(s, sbss, n, i, mt);
-        if (mapping == BeamformerMapping.Symmetric)
+        var re = outputs.narrow(1, 0, beams).reshape(s, sbss, n, i, m);
+        var im = outputs.narrow(1, beams, beams).reshape(s, sbss, n, i, m);
+        if (mapping != BeamformerMapping.Paper)
         {
             re = 2 * re - 1;
             im = 2 * im - 1;
         }
+        if (mapping == BeamformerMapping.Matched)
+        {
+            if (channelRe is null || channelIm is null)
+                throw new ArgumentException("channelRe, channelIm: the matched mapping needs the channels the outputs were computed from.", nameof(channelRe));
+            (re, im) = MatchedBeams(channelRe, channelIm, re, im);
+        }
         var v = outputs.narrow(1, 2 * beams, scores).reshape(s, sbss, n, i);
         var beta = outputs.narrow(1, 2 * beams + scores, outputs.shape[1] - 2 * beams - scores).clamp_min(betaFloor);
         return new Proposal(re, im, v, beta);
+    }
+
+    /// <summary>
+    /// <c>w = √M_t · H c / ‖H‖_F</c> per link: channels <c>[S, b, N, I, M_t, M_r]</c>, combiners c <c>[S, b, N, I, M_r]</c>
+    /// (real, imaginary), beamformers <c>[S, b, N, I, M_t]</c>.
+    /// </summary>
+    public static (Tensor Re, Tensor Im) MatchedBeams(Tensor hr, Tensor hi, Tensor cr, Tensor ci)
+    {
+        var norm = (hr.square() + hi.square()).sum(new long[] { -2, -1 }).sqrt().clamp_min(1e-30).unsqueeze(-1);   // [S, b, N, I, 1]
+        var scale = Math.Sqrt(hr.shape[4]) / norm;
+        var (r, c) = (cr.unsqueeze(-2), ci.unsqueeze(-2));                                                               // [S, b, N, I, 1, M_r]
+        return (((hr * r - hi * c).sum(-1)) * scale, ((hr * c + hi * r).sum(-1)) * scale);
     }
 
     /// <summary>

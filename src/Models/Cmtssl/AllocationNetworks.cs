@@ -24,7 +24,7 @@ public sealed class CmtsslNetwork : nn.Module, IAllocationNetwork
         _config = config;
         _problem = config.Problem;
         int b = _problem.TotalSbss;
-        model = new AllocationMlp(AllocationHead.InputWidth(b, _problem), config.Hidden, AllocationHead.OutputWidth(b, _problem), inputScale);
+        model = new AllocationMlp(AllocationHead.InputWidth(b, _problem), config.Hidden, AllocationHead.OutputWidth(b, _problem, config.Mapping), inputScale);
         RegisterComponents();
     }
 
@@ -32,7 +32,8 @@ public sealed class CmtsslNetwork : nn.Module, IAllocationNetwork
     public long MultiplyAccumulatesPerModel => model.MultiplyAccumulates;
 
     public Proposal Propose(MecCellFreeTensors problem) =>
-        AllocationHead.Decode(model.call(problem.ChannelRe, problem.ChannelIm), _problem.TotalSbss, _problem, _config.Mapping, _config.BetaFloor);
+        AllocationHead.Decode(model.call(problem.ChannelRe, problem.ChannelIm), _problem.TotalSbss, _problem, _config.Mapping, _config.BetaFloor,
+            problem.ChannelRe, problem.ChannelIm);
 }
 
 /// <summary>
@@ -49,7 +50,7 @@ public sealed class DmtsslNetwork : nn.Module, IAllocationNetwork
     /// <summary>A fresh local model per SBS of <paramref name="config"/>'s system.</summary>
     public DmtsslNetwork(CmtsslConfig config, double inputScale)
         : this(config, Enumerable.Range(0, config.Problem.TotalSbss).Select(_ => new AllocationMlp(AllocationHead.InputWidth(1, config.Problem),
-            config.Hidden, AllocationHead.OutputWidth(1, config.Problem), inputScale)).ToArray())
+            config.Hidden, AllocationHead.OutputWidth(1, config.Problem, config.Mapping), inputScale)).ToArray())
     {
     }
 
@@ -71,7 +72,7 @@ public sealed class DmtsslNetwork : nn.Module, IAllocationNetwork
     public Proposal Report(int b, MecCellFreeTensors problem)
     {
         var (re, im) = (problem.ChannelRe.narrow(1, b, 1), problem.ChannelIm.narrow(1, b, 1));
-        return AllocationHead.Decode(_locals[b].call(re, im), 1, _config.Problem, _config.Mapping, _config.BetaFloor);
+        return AllocationHead.Decode(_locals[b].call(re, im), 1, _config.Problem, _config.Mapping, _config.BetaFloor, re, im);
     }
 
     public Proposal Propose(MecCellFreeTensors problem) =>

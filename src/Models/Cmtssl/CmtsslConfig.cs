@@ -13,6 +13,13 @@ public enum BeamformerMapping
     Paper,
     /// <summary><c>Re w = 2o_re − 1, Im w = 2o_im − 1</c>: any phase (ablation).</summary>
     Symmetric,
+    /// <summary>
+    /// Deviation (spec §9 item 4 leaves the mapping open): a matched filter in the span of the link's own channel,
+    /// <c>w^b_{n,i} = √M_t · H^b_{n,i} c / ‖H^b_{n,i}‖_F</c> with <c>c = (2o_re − 1) + j(2o_im − 1) ∈ C^{M_r}</c>, so the
+    /// network chooses a receive-combining direction and an amplitude per (b, n, i) (2·M_r units instead of 2·M_t) and
+    /// every beam is phase-aligned with its user's channel by construction; <c>‖w‖² ≤ 2·M_t·M_r</c> W.
+    /// </summary>
+    Matched,
 }
 
 /// <summary>How the decision layer passes gradients from the binary allocation v to the scores v̄ (spec §5.4).</summary>

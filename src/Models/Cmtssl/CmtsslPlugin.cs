@@ -76,6 +76,9 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     public override ExperimentOutcome Run(ExperimentRequest request) =>
         request.Mode == ExperimentMode.Reproduce ? new CmtsslReproduction(this).Run(request) : base.Run(request);
 
+    /// <summary>Realisation k is drawn with seed + k (the sampler's contract; cached solutions are keyed by it).</summary>
+    public override bool ConsecutiveSeeds => true;
+
     public override IReadOnlyList<MecCellFreeInstance> Sample(CmtsslConfig config, int count, int seed) =>
         MecCellFreeDataset.Get(config.Problem, count, seed);
 

@@ -288,7 +288,7 @@ public sealed class CmtsslReproduction
     /// <summary>Network MACs per sample for a system: CMTSSL's one model, one DMTSSL SBS model.</summary>
     private (long Central, long PerSbs) NetworkMacs(MecCellFreeConfig p)
     {
-        int[] Widths(int sbss) => new[] { AllocationHead.InputWidth(sbss, p) }.Concat(_base.Hidden).Append(AllocationHead.OutputWidth(sbss, p)).ToArray();
+        int[] Widths(int sbss) => new[] { AllocationHead.InputWidth(sbss, p) }.Concat(_base.Hidden).Append(AllocationHead.OutputWidth(sbss, p, _base.Mapping)).ToArray();
         return (Layers.Mlp.MultiplyAccumulatesOf(Widths(p.TotalSbss)), Layers.Mlp.MultiplyAccumulatesOf(Widths(1)));
     }
 

@@ -69,6 +69,14 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
     /// <summary>Whether a larger primary metric is better (sum rate: yes; delay: no).</summary>
     public virtual bool HigherIsBetter => true;
 
+    /// <summary>
+    /// Whether realisation k of <see cref="Sample"/><c>(config, count, seed)</c> is drawn with its own generator seeded
+    /// with <c>seed + k</c> (so cached per-layout solutions can be keyed by seed). Two such samples share realisations
+    /// exactly when their seed ranges overlap, so the trainer then keeps its training pool, its batches and its validation
+    /// set in disjoint ranges and refuses seeds whose ranges reach an evaluation set's.
+    /// </summary>
+    public virtual bool ConsecutiveSeeds => false;
+
     /// <summary>The classical baselines of the paper.</summary>
     public abstract IReadOnlyList<Baseline<TInstance>> Baselines(TConfig config);
 

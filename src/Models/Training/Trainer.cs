@@ -50,6 +50,34 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     public static int TrainSeed(int seed) => unchecked(seed * 7919 + 1);
     public static int ValidationSeed(int seed) => unchecked(seed * 7919 + 2);
 
+    /// <summary>
+    /// The validation set's seed: <see cref="ValidationSeed(int)"/>, or, for a plugin with
+    /// <see cref="ModelPlugin{TConfig, TInstance, TBatch}.ConsecutiveSeeds"/>, the first seed after the training pool's
+    /// range (the old <c>seed·7919 + 2</c> made validation realisation k training realisation k + 1 there).
+    /// </summary>
+    public int ValidationSetSeed => _plugin.ConsecutiveSeeds ? unchecked(TrainSeed(_seed) + Math.Max(Options.TrainInstances, 1)) : ValidationSeed(_seed);
+
+    /// <summary>The seed of a fresh batch at <paramref name="step"/> (no pool); consecutive-seed plugins stride by the batch size so batches do not share realisations.</summary>
+    private int FreshBatchSeed(long step) => unchecked(TrainSeed(_seed) * 31 + (int)step * (_plugin.ConsecutiveSeeds ? Options.BatchSize : 1));
+
+    /// <summary>
+    /// For a consecutive-seed plugin: throws when the training pool's or the validation set's seed range meets one of the
+    /// plugin's evaluation sets, which would put test realisations into training or validation.
+    /// </summary>
+    private void RequireDisjointFromEvaluation()
+    {
+        if (!_plugin.ConsecutiveSeeds) return;
+        var ranges = new List<(string Name, long Start, long Count)>();
+        if (Options.TrainInstances > 0) ranges.Add(("training pool", TrainSeed(_seed), Options.TrainInstances));
+        ranges.Add(("validation set", ValidationSetSeed, Options.ValidationInstances));
+        foreach (var set in _plugin.EvaluationSets(_config))
+            foreach (var (name, start, count) in ranges)
+                if (start < (long)set.Seed + set.Instances && set.Seed < start + count)
+                    throw new ArgumentException(
+                        $"seed: {_seed} puts the {name} (realisation seeds {start}..{start + count - 1}) into the test set '{set.Name}' " +
+                        $"(seeds {set.Seed}..{(long)set.Seed + set.Instances - 1}); choose another --seed.", "seed");
+    }
+
     /// <summary>Trains <paramref name="network"/> in place; with <paramref name="resumeFrom"/>, from that checkpoint's step.</summary>
     /// <param name="checkpointPath">Where to write the checkpoint (<c>.safetensors</c>; training state beside it), or null.</param>
     public TrainingResult Train(nn.Module network, IProgress<TrainingProgress>? progress = null, MetricsLog? log = null,
@@ -70,6 +98,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
             for (long s = 0; s < startStep; s++) schedule?.step();
         }
 
+        RequireDisjointFromEvaluation();
         var pool = Options.TrainInstances > 0 ? _plugin.Sample(_config, Options.TrainInstances, TrainSeed(_seed)) : null;
         var validation = PrepareValidation();
         double lowerBound = _plugin.LossLowerBound(_config);
@@ -156,7 +185,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     private IReadOnlyList<TInstance> NextBatch(IReadOnlyList<TInstance>? pool, long step)
     {
         int size = Options.BatchSize;
-        if (pool is null) return _plugin.Sample(_config, size, unchecked(TrainSeed(_seed) * 31 + (int)step));
+        if (pool is null) return _plugin.Sample(_config, size, FreshBatchSeed(step));
         // Epoch e visits the pool in the order of a permutation seeded by (seed, e): resumable from any step.
         long perEpoch = pool.Count / size;
         long epoch = (step - 1) / perEpoch, slot = (step - 1) % perEpoch;
@@ -177,7 +206,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
 
     private List<(TBatch Batch, int Count)> PrepareValidation()
     {
-        var instances = _plugin.Sample(_config, Options.ValidationInstances, ValidationSeed(_seed));
+        var instances = _plugin.Sample(_config, Options.ValidationInstances, ValidationSetSeed);
         int chunk = Math.Max(Options.BatchSize, 256);
         var batches = new List<(TBatch, int)>();
         for (int i = 0; i < instances.Count; i += chunk)

@@ -22,9 +22,9 @@ public class CmtsslModelTests
     private static readonly CmtsslPlugin Distributed = new(distributed: true);
 
     /// <summary>A small system and network, fast on 2 cores.</summary>
-    private static CmtsslConfig Small(int sbss = 2, LossScheme scheme = LossScheme.Scheme1) => new CmtsslConfig
+    private static CmtsslConfig Small(int sbss = 2, LossScheme scheme = LossScheme.Scheme1, BeamformerMapping mapping = BeamformerMapping.Paper) => new CmtsslConfig
     {
-        Problem = new MecCellFreeConfig { Sbss = sbss, Users = 3, Subcarriers = 2 },
+        Problem = new MecCellFreeConfig { Sbss = sbss, Users = 3, Subcarriers = 2 }, Mapping = mapping,
         Hidden = new[] { 32, 32 }, ScaleInstances = 50, TestInstances = 20,
         Loss = new MultiTaskLoss { Scheme = scheme },
     } with { Training = new CmtsslConfig().Training with { Steps = 40, BatchSize = 16, TrainInstances = 160, ValidationInstances = 16, ValidateEvery = 20 } };
@@ -59,12 +59,47 @@ public class CmtsslModelTests
         var wide = p with { Sbss = 6 };
         Assert.That((AllocationHead.InputWidth(6, wide), AllocationHead.OutputWidth(6, wide)), Is.EqualTo((3840, 2177)));
         Assert.That(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 3840, 512, 1024, 512, 2177 }), Is.EqualTo(4_129_280));
+        // Matched: 2·M_r instead of 2·M_t beam units per link, 2·3·4·10·2 + 120 + 14 and 2·4·10·2 + 40 + 14.
+        Assert.That((AllocationHead.OutputWidth(3, p, BeamformerMapping.Matched), AllocationHead.OutputWidth(1, p, BeamformerMapping.Matched)), Is.EqualTo((614, 214)));
+    }
+
+    [Test]
+    public void Matched_beams_equal_the_scaled_channel_times_the_combiner()
+    {
+        var rng = new Random(11);
+        const int mt = 4, mr = 2;
+        var h = new System.Numerics.Complex[mt, mr];
+        var c = new System.Numerics.Complex[mr];
+        for (int m = 0; m < mt; m++)
+            for (int k = 0; k < mr; k++) h[m, k] = new(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5);
+        for (int k = 0; k < mr; k++) c[k] = new(2 * rng.NextDouble() - 1, 2 * rng.NextDouble() - 1);
+        double frobenius = Math.Sqrt(h.Cast<System.Numerics.Complex>().Sum(z => z.Magnitude * z.Magnitude));
+        Tensor T(Func<System.Numerics.Complex, double> part, long[] shape, IEnumerable<System.Numerics.Complex> values) =>
+            tensor(values.Select(part).ToArray(), shape, ScalarType.Float64);
+        var hs = new long[] { 1, 1, 1, 1, mt, mr };
+        var (re, im) = AllocationHead.MatchedBeams(T(z => z.Real, hs, h.Cast<System.Numerics.Complex>()), T(z => z.Imaginary, hs, h.Cast<System.Numerics.Complex>()),
+            T(z => z.Real, new long[] { 1, 1, 1, 1, mr }, c), T(z => z.Imaginary, new long[] { 1, 1, 1, 1, mr }, c));
+        double power = 0;
+        for (int m = 0; m < mt; m++)
+        {
+            var expected = System.Numerics.Complex.Zero;
+            for (int k = 0; k < mr; k++) expected += h[m, k] * c[k];
+            expected *= Math.Sqrt(mt) / frobenius;
+            Assert.That(re[0, 0, 0, 0, m].item<double>(), Is.EqualTo(expected.Real).Within(1e-12), $"Re w[{m}]");
+            Assert.That(im[0, 0, 0, 0, m].item<double>(), Is.EqualTo(expected.Imaginary).Within(1e-12), $"Im w[{m}]");
+            power += expected.Magnitude * expected.Magnitude;
+        }
+        Assert.That(power, Is.LessThanOrEqualTo(mt * c.Sum(z => z.Magnitude * z.Magnitude) + 1e-12), "‖w‖² ≤ M_t‖c‖² (‖Hc‖ ≤ ‖H‖_F‖c‖)");
+        // Scaling the channel leaves the beam unchanged: the mapping sees only the link's direction.
+        var (re2, _) = AllocationHead.MatchedBeams(1e-3 * T(z => z.Real, hs, h.Cast<System.Numerics.Complex>()), 1e-3 * T(z => z.Imaginary, hs, h.Cast<System.Numerics.Complex>()),
+            T(z => z.Real, new long[] { 1, 1, 1, 1, mr }, c), T(z => z.Imaginary, new long[] { 1, 1, 1, 1, mr }, c));
+        Assert.That(re2.allclose(re, 1e-10, 1e-14), Is.True);
     }
 
     /// <summary>A 3-SBS DMTSSL network in eval mode (weights seeded with <paramref name="seed"/>) and a batch of 4 realisations.</summary>
-    private static (CmtsslConfig Config, DmtsslNetwork Net, CmtsslBatch Batch) EvaluatedDmtssl(int seed)
+    private static (CmtsslConfig Config, DmtsslNetwork Net, CmtsslBatch Batch) EvaluatedDmtssl(int seed, BeamformerMapping mapping = BeamformerMapping.Paper)
     {
-        var config = Small(3);
+        var config = Small(3, mapping: mapping);
         torch.manual_seed(seed);
         var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
         net.eval();
@@ -84,10 +119,11 @@ public class CmtsslModelTests
         Assert.That(global.Beta.shape, Is.EqualTo(new long[] { 4, config.Problem.Tasks }));
     }
 
-    [Test]
-    public void Each_sbs_output_depends_only_on_its_own_channels_and_weights()
+    [TestCase(BeamformerMapping.Paper)]
+    [TestCase(BeamformerMapping.Matched)]
+    public void Each_sbs_output_depends_only_on_its_own_channels_and_weights(BeamformerMapping mapping)
     {
-        var (_, net, batch) = EvaluatedDmtssl(2);
+        var (_, net, batch) = EvaluatedDmtssl(2, mapping);
         using var noGrad = no_grad();
         var before = net.Report(0, batch.Problem);
         batch.Problem.ChannelRe.select(1, 1).mul_(3);
@@ -98,10 +134,11 @@ public class CmtsslModelTests
         Assert.That(Same(net.Report(1, batch.Problem).BeamRe, before.BeamRe), Is.False);
     }
 
-    [Test]
-    public void The_explicit_exchange_gives_the_gradient_of_one_shared_graph()
+    [TestCase(BeamformerMapping.Paper)]
+    [TestCase(BeamformerMapping.Matched)]
+    public void The_explicit_exchange_gives_the_gradient_of_one_shared_graph(BeamformerMapping mapping)
     {
-        var config = Small(3, LossScheme.Scheme2);
+        var config = Small(3, LossScheme.Scheme2, mapping);
         using var batch = Distributed.Prepare(Distributed.Sample(config, 8, 3), config, CPU);
         torch.manual_seed(3);
         using var net = (DmtsslNetwork)Distributed.CreateNetwork(config);
