@@ -23,6 +23,15 @@ public static class AllocationHead
     public static int OutputWidth(int sbss, MecCellFreeConfig problem, BeamformerMapping mapping = BeamformerMapping.Paper) =>
         2 * sbss * problem.Subcarriers * problem.Users * BeamUnits(problem, mapping) + sbss * problem.Subcarriers * problem.Users + problem.Tasks;
 
+    /// <summary>
+    /// Multiply-accumulates of decoding b SBSs' outputs per sample: none for the paper's and the symmetric mapping; for the
+    /// matched one, per link <c>4·M_t·M_r</c> (H c), <c>2·M_t·M_r</c> (‖H‖_F²) and <c>2·M_t</c> (scaling).
+    /// </summary>
+    public static long DecodeMultiplyAccumulates(int sbss, MecCellFreeConfig problem, BeamformerMapping mapping) =>
+        mapping == BeamformerMapping.Matched
+            ? (long)sbss * problem.Subcarriers * problem.Users * (6L * problem.TxAntennas * problem.RxAntennas + 2L * problem.TxAntennas)
+            : 0;
+
     /// <summary>Real units per beamformer and part (real or imaginary): M_t, or M_r for the matched mapping.</summary>
     public static int BeamUnits(MecCellFreeConfig problem, BeamformerMapping mapping) =>
         mapping == BeamformerMapping.Matched ? problem.RxAntennas : problem.TxAntennas;
@@ -91,7 +100,14 @@ public static class AllocationHead
         };
     }
 
-    /// <summary>The allocation y = {w, v} of a proposal.</summary>
-    public static Allocation ToAllocation(Proposal proposal, SaGradient gradient, bool training) =>
-        new(proposal.BeamRe, proposal.BeamIm, Decide(proposal.Scores, gradient, training));
+    /// <summary>
+    /// The allocation y = {w, v} of a proposal; with <paramref name="budgetW"/>, each SBS's beamformers are scaled onto
+    /// that budget (<see cref="DownlinkRate.ProjectOntoBudget"/>, differentiable, per SBS so it needs only that SBS's own
+    /// w^b and v^b).
+    /// </summary>
+    public static Allocation ToAllocation(Proposal proposal, SaGradient gradient, bool training, double? budgetW = null)
+    {
+        var y = new Allocation(proposal.BeamRe, proposal.BeamIm, Decide(proposal.Scores, gradient, training));
+        return budgetW is { } p ? DownlinkRate.ProjectOntoBudget(y, p) : y;
+    }
 }

@@ -8,7 +8,7 @@ namespace WirelessGnn.Models.Cmtssl;
 public interface IAllocationNetwork
 {
     Proposal Propose(MecCellFreeTensors problem);
-    /// <summary>Multiply-accumulates per sample of one model that runs on its own (CMTSSL: the model; DMTSSL: one SBS's).</summary>
+    /// <summary>Multiply-accumulates per sample of one model that runs on its own (CMTSSL: the model; DMTSSL: one SBS's), decoding included.</summary>
     long MultiplyAccumulatesPerModel { get; }
 }
 
@@ -29,7 +29,7 @@ public sealed class CmtsslNetwork : nn.Module, IAllocationNetwork
     }
 
     public AllocationMlp Model => model;
-    public long MultiplyAccumulatesPerModel => model.MultiplyAccumulates;
+    public long MultiplyAccumulatesPerModel => model.MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(_problem.TotalSbss, _problem, _config.Mapping);
 
     public Proposal Propose(MecCellFreeTensors problem) =>
         AllocationHead.Decode(model.call(problem.ChannelRe, problem.ChannelIm), _problem.TotalSbss, _problem, _config.Mapping, _config.BetaFloor,
@@ -66,7 +66,7 @@ public sealed class DmtsslNetwork : nn.Module, IAllocationNetwork
     }
 
     public IReadOnlyList<AllocationMlp> Locals => _locals;
-    public long MultiplyAccumulatesPerModel => _locals[0].MultiplyAccumulates;
+    public long MultiplyAccumulatesPerModel => _locals[0].MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(1, _config.Problem, _config.Mapping);
 
     /// <summary>What SBS <paramref name="b"/> reports: its proposal from its own channels only.</summary>
     public Proposal Report(int b, MecCellFreeTensors problem)

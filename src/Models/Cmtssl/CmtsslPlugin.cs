@@ -133,7 +133,7 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     public override Tensor Decide(nn.Module network, CmtsslBatch batch, CmtsslConfig config)
     {
         var proposal = ((IAllocationNetwork)network).Propose(batch.Problem);
-        return AllocationHead.ToAllocation(proposal, config.SaGradient, training: false).Flatten();
+        return AllocationHead.ToAllocation(proposal, config.SaGradient, training: false, config.BudgetLayerW).Flatten();
     }
 
     public override Tensor ToDecision(IReadOnlyList<double[]> decisions, CmtsslBatch batch)

@@ -35,7 +35,7 @@ public static class MacroBaseStation
     /// <summary>The mini-batch mean of the uncertainty-weighted joint loss (spec §4.5, eq. 18) of a global proposal.</summary>
     public static Tensor JointLoss(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config)
     {
-        var y = AllocationHead.ToAllocation(proposal, config.SaGradient, training: true);
+        var y = AllocationHead.ToAllocation(proposal, config.SaGradient, training: true, config.BudgetLayerW);
         var t = DownlinkRate.Tasks(problem, y);
         var losses = config.Loss.TaskLosses(t.Objective, t.RateGaps, t.PowerGaps);
         return UncertaintyWeighting.JointLoss(losses, proposal.Beta).mean();

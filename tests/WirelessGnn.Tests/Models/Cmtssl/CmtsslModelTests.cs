@@ -48,7 +48,7 @@ public class CmtsslModelTests
         var p = new MecCellFreeConfig();
         Assert.That((AllocationHead.InputWidth(3, p), AllocationHead.OutputWidth(3, p)), Is.EqualTo((1920, 1094)));
         Assert.That((AllocationHead.InputWidth(1, p), AllocationHead.OutputWidth(1, p)), Is.EqualTo((640, 374)));
-        var config = new CmtsslConfig();
+        var config = new CmtsslConfig { Mapping = BeamformerMapping.Paper };
         using var c = new CmtsslNetwork(config, 1e-4);
         using var d = new DmtsslNetwork(config, 1e-4);
         Assert.That(c.MultiplyAccumulatesPerModel, Is.EqualTo(2_591_744));
@@ -61,6 +61,26 @@ public class CmtsslModelTests
         Assert.That(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 3840, 512, 1024, 512, 2177 }), Is.EqualTo(4_129_280));
         // Matched: 2·M_r instead of 2·M_t beam units per link, 2·3·4·10·2 + 120 + 14 and 2·4·10·2 + 40 + 14.
         Assert.That((AllocationHead.OutputWidth(3, p, BeamformerMapping.Matched), AllocationHead.OutputWidth(1, p, BeamformerMapping.Matched)), Is.EqualTo((614, 214)));
+        // Matched decoding per link: 6·4·2 + 2·4 = 56 MACs, over 120 links (CMTSSL) or 40 (one SBS).
+        Assert.That((AllocationHead.DecodeMultiplyAccumulates(3, p, BeamformerMapping.Matched), AllocationHead.DecodeMultiplyAccumulates(3, p, BeamformerMapping.Paper)), Is.EqualTo((6720L, 0L)));
+        using var matched = new DmtsslNetwork(config with { Mapping = BeamformerMapping.Matched }, 1e-4);
+        Assert.That(matched.MultiplyAccumulatesPerModel, Is.EqualTo(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 640, 512, 1024, 512, 214 }) + 40 * 56));
+    }
+
+    [TestCase(BeamformerMapping.Paper)]
+    [TestCase(BeamformerMapping.Matched)]
+    public void The_budget_layer_keeps_every_sbs_within_its_budget(BeamformerMapping mapping)
+    {
+        torch.manual_seed(6);
+        var config = Small(3, mapping: mapping);
+        using var net = Central.CreateNetwork(config);
+        net.eval();
+        using var batch = Central.Prepare(Central.Sample(config, 16, 7), config, CPU);
+        using var noGrad = no_grad();
+        double PowerMet(CmtsslConfig c) => Central.Score(Central.Decide(net, batch, c), batch)["power_met"].Average();
+        Assert.That(PowerMet(config), Is.EqualTo(1.0), "with the layer (default)");
+        // The untrained paper mapping puts about 0.5 √W in each real part, 2·M_t·0.25 = 2 W per active beam: some SBSs exceed 10 W.
+        if (mapping == BeamformerMapping.Paper) Assert.That(PowerMet(config with { BudgetLayer = false }), Is.LessThan(1.0), "without it");
     }
 
     [Test]
