@@ -61,14 +61,15 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     private int FreshBatchSeed(long step) => unchecked(TrainSeed(_seed) * 31 + (int)step * (_plugin.ConsecutiveSeeds ? Options.BatchSize : 1));
 
     /// <summary>
-    /// For a consecutive-seed plugin: throws when the training pool's or the validation set's seed range meets one of the
-    /// plugin's evaluation sets, which would put test realisations into training or validation.
+    /// For a consecutive-seed plugin: throws when the seed range of the training pool (or of all fresh batches) or of the
+    /// validation set meets one of the plugin's evaluation sets, which would put test realisations into training or validation.
     /// </summary>
     private void RequireDisjointFromEvaluation()
     {
         if (!_plugin.ConsecutiveSeeds) return;
         var ranges = new List<(string Name, long Start, long Count)>();
         if (Options.TrainInstances > 0) ranges.Add(("training pool", TrainSeed(_seed), Options.TrainInstances));
+        else ranges.Add(("fresh training batches", FreshBatchSeed(1), Options.Steps * (long)Options.BatchSize));
         ranges.Add(("validation set", ValidationSetSeed, Options.ValidationInstances));
         foreach (var set in _plugin.EvaluationSets(_config))
             foreach (var (name, start, count) in ranges)

@@ -48,4 +48,15 @@ public class TrainingSeedTests
         Assert.That(error!.Message, Does.Contain("seed: 506").And.Contain("training pool").And.Contain("test set"));
         Assert.DoesNotThrow(() => new Trainer<CmtsslConfig, MecCellFreeInstance, CmtsslBatch>(Plugin, Config(), CPU, seed: 506).Train(Plugin.CreateNetwork(Config())));
     }
+
+    [Test]
+    public void A_seed_whose_fresh_batches_reach_the_test_set_is_refused()
+    {
+        // Fresh batch k of seed 16 is drawn from 31·(7919·16 + 1) + 8k = 3,927,855 + 8k: 10,000 steps of 8 reach 4,000,001.
+        var config = Config() with { Training = Config().Training with { TrainInstances = 0, Steps = 10_000 } };
+        var trainer = new Trainer<CmtsslConfig, MecCellFreeInstance, CmtsslBatch>(Plugin, config, CPU, seed: 16);
+        using var network = Plugin.CreateNetwork(config);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Train(network));
+        Assert.That(error!.Message, Does.Contain("seed: 16").And.Contain("fresh training batches"));
+    }
 }
