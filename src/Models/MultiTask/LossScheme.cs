@@ -30,6 +30,13 @@ public sealed record MultiTaskLoss
     public double X2 { get; init; }
     /// <summary>Huber threshold x₃ (in the budget's unit, W), &gt; 0.</summary>
     public double X3 { get; init; } = 0.11;
+    /// <summary>
+    /// Exact-penalty weight κ ≥ 0 on violated constraints (not in the paper, whose schemes are κ = 0): each constraint
+    /// residual enters its scheme loss as <c>g + κ·max(g, 0)</c>. The uncertainty weighting scales each task by about
+    /// 1/L, so with EL the rate tasks act as <c>Σ_i g_i</c>, a second sum-rate term that gives a user below r^min no more
+    /// weight than any other; with κ &gt; 0 a violated constraint pulls (1 + κ) times harder.
+    /// </summary>
+    public double ConstraintPenalty { get; init; }
 
     /// <summary>Whether every task loss of the scheme is ≥ 0 (the joint loss is then bounded below).</summary>
     public bool NonNegative => Scheme is LossScheme.Scheme1 or LossScheme.Scheme2 or LossScheme.Baseline3;
@@ -39,6 +46,7 @@ public sealed record MultiTaskLoss
         Require.Valid(X1 < 0 && double.IsFinite(X1), "loss.x1", X1, "< 0");
         Require.Valid(double.IsFinite(X2) && Math.Abs(X2) <= 50, "loss.x2", X2, "-50..50");
         Require.Valid(X3 > 0 && double.IsFinite(X3), "loss.x3", X3, "> 0");
+        Require.Valid(ConstraintPenalty is >= 0 and <= 1e6, "loss.constraintPenalty", ConstraintPenalty, "0..1e6");
     }
 
     /// <summary>
@@ -48,6 +56,7 @@ public sealed record MultiTaskLoss
     public Tensor TaskLosses(Tensor objective, Tensor constraints, Tensor budgets)
     {
         var f = objective.unsqueeze(-1);
+        if (ConstraintPenalty > 0) constraints = constraints + ConstraintPenalty * constraints.relu();
         (Tensor l0, Tensor l1) = Scheme switch
         {
             LossScheme.Scheme1 => (TaskLossFunctions.Nfl(f, X1, Nfl), TaskLossFunctions.Nfl(constraints, X1, Nfl)),

@@ -120,6 +120,29 @@ public class TaskLossTests
     }
 
     [Test]
+    public void The_constraint_penalty_scales_only_violated_residuals()
+    {
+        var f = tensor(new[] { -0.5 });
+        var g = tensor(new[,] { { -0.3, 0.0, 0.01, 0.02 } });
+        var l = tensor(new[,] { { 2.0 } });
+        const double kappa = 50;
+        double[] Row(LossScheme s, double k) => new MultiTaskLoss { Scheme = s, ConstraintPenalty = k }.TaskLosses(f, g, l).data<double>().ToArray();
+        double[] residuals = { -0.3, 0.0, 0.01 * (1 + kappa), 0.02 * (1 + kappa) };
+        Assert.That(Row(LossScheme.Scheme2, kappa).Skip(1).Take(4), Is.EqualTo(residuals.Select(x => Oracle.El(x, X2))).Within(1e-12));
+        Assert.That(Row(LossScheme.Scheme1, kappa).Skip(1).Take(4), Is.EqualTo(residuals.Select(x => Oracle.Nfl(x, X1, false))).Within(1e-12));
+        Assert.That(Row(LossScheme.Scheme2, kappa)[0], Is.EqualTo(Math.Exp(-0.5)).Within(1e-12), "the objective task is unchanged");
+        Assert.That(Row(LossScheme.Scheme2, kappa)[^1], Is.EqualTo(Oracle.Huber(2, X3)).Within(1e-12), "the budget task is unchanged");
+        Assert.That(Row(LossScheme.Scheme2, 0), Is.EqualTo(new[] { Math.Exp(-0.5), Math.Exp(-0.3), 1.0, 1.01, 1.02, Oracle.Huber(2, X3) }).Within(1e-12), "κ = 0 is the paper's");
+        // Under the uncertainty weighting a task acts as about ln L: a violated EL constraint pulls (1 + κ)/(1 + (1 + κ)g) times as hard as a met one.
+        var x = tensor(new[,] { { -0.5, 0.01 } }).requires_grad_(true);
+        new MultiTaskLoss { Scheme = LossScheme.Scheme2, ConstraintPenalty = kappa }.TaskLosses(f, x, l).narrow(1, 1, 2).log().sum().backward();
+        var slope = x.grad!.data<double>().ToArray();
+        Assert.That(slope[0], Is.EqualTo(1).Within(1e-12));
+        Assert.That(slope[1], Is.EqualTo((1 + kappa) / (1 + (1 + kappa) * 0.01)).Within(1e-9));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MultiTaskLoss { ConstraintPenalty = -1 }.Validate());
+    }
+
+    [Test]
     public void Joint_loss_with_unit_weights_is_the_mean_task_loss()
     {
         var losses = tensor(new[,] { { 0.5, 1.5, 2.0, 0.1 }, { 3.0, 0.2, 0.7, 0.9 } });
