@@ -32,13 +32,21 @@ public static class AllocationHead
             ? (long)sbss * problem.Subcarriers * problem.Users * (6L * problem.TxAntennas * problem.RxAntennas + 2L * problem.TxAntennas)
             : 0;
 
+    /// <summary>Multiply-accumulates of encoding b SBSs' link gains per sample: <c>2·M_t·M_r</c> per link (a sum of squares), or none.</summary>
+    public static long EncodeMultiplyAccumulates(int sbss, MecCellFreeConfig problem, bool linkGains) =>
+        linkGains ? 2L * sbss * problem.Subcarriers * problem.Users * problem.TxAntennas * problem.RxAntennas : 0;
+
     /// <summary>Real units per beamformer and part (real or imaginary): M_t, or M_r for the matched mapping.</summary>
     public static int BeamUnits(MecCellFreeConfig problem, BeamformerMapping mapping) =>
         mapping == BeamformerMapping.Matched ? problem.RxAntennas : problem.TxAntennas;
 
-    /// <summary>Input width <c>2·b·N·I·M_t·M_r</c> (1920 for CMTSSL, 640 per SBS at the defaults).</summary>
-    public static int InputWidth(int sbss, MecCellFreeConfig problem) =>
-        2 * sbss * problem.Subcarriers * problem.Users * problem.TxAntennas * problem.RxAntennas;
+    /// <summary>
+    /// Input width <c>2·b·N·I·M_t·M_r</c> (1920 for CMTSSL, 640 per SBS at the defaults), plus <c>b·N·I</c> with the link
+    /// gains (<see cref="AllocationMlp.LinkGains"/>).
+    /// </summary>
+    public static int InputWidth(int sbss, MecCellFreeConfig problem, bool linkGains = false) =>
+        2 * sbss * problem.Subcarriers * problem.Users * problem.TxAntennas * problem.RxAntennas
+        + (linkGains ? sbss * problem.Subcarriers * problem.Users : 0);
 
     /// <summary>
     /// Splits sigmoid outputs <c>[S, out]</c> of b SBSs: Re w, Im w (row-major <c>[b, N, I, M]</c>, M as in

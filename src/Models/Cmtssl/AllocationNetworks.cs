@@ -24,12 +24,14 @@ public sealed class CmtsslNetwork : nn.Module, IAllocationNetwork
         _config = config;
         _problem = config.Problem;
         int b = _problem.TotalSbss;
-        model = new AllocationMlp(AllocationHead.InputWidth(b, _problem), config.Hidden, AllocationHead.OutputWidth(b, _problem, config.Mapping), inputScale);
+        model = new AllocationMlp(AllocationHead.InputWidth(b, _problem, config.LinkGains), config.Hidden,
+            AllocationHead.OutputWidth(b, _problem, config.Mapping), inputScale, config.LinkGains);
         RegisterComponents();
     }
 
     public AllocationMlp Model => model;
-    public long MultiplyAccumulatesPerModel => model.MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(_problem.TotalSbss, _problem, _config.Mapping);
+    public long MultiplyAccumulatesPerModel => AllocationHead.EncodeMultiplyAccumulates(_problem.TotalSbss, _problem, _config.LinkGains)
+        + model.MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(_problem.TotalSbss, _problem, _config.Mapping);
 
     public Proposal Propose(MecCellFreeTensors problem) =>
         AllocationHead.Decode(model.call(problem.ChannelRe, problem.ChannelIm), _problem.TotalSbss, _problem, _config.Mapping, _config.BetaFloor,
@@ -49,8 +51,8 @@ public sealed class DmtsslNetwork : nn.Module, IAllocationNetwork
 
     /// <summary>A fresh local model per SBS of <paramref name="config"/>'s system.</summary>
     public DmtsslNetwork(CmtsslConfig config, double inputScale)
-        : this(config, Enumerable.Range(0, config.Problem.TotalSbss).Select(_ => new AllocationMlp(AllocationHead.InputWidth(1, config.Problem),
-            config.Hidden, AllocationHead.OutputWidth(1, config.Problem, config.Mapping), inputScale)).ToArray())
+        : this(config, Enumerable.Range(0, config.Problem.TotalSbss).Select(_ => new AllocationMlp(AllocationHead.InputWidth(1, config.Problem, config.LinkGains),
+            config.Hidden, AllocationHead.OutputWidth(1, config.Problem, config.Mapping), inputScale, config.LinkGains)).ToArray())
     {
     }
 
@@ -66,7 +68,8 @@ public sealed class DmtsslNetwork : nn.Module, IAllocationNetwork
     }
 
     public IReadOnlyList<AllocationMlp> Locals => _locals;
-    public long MultiplyAccumulatesPerModel => _locals[0].MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(1, _config.Problem, _config.Mapping);
+    public long MultiplyAccumulatesPerModel => AllocationHead.EncodeMultiplyAccumulates(1, _config.Problem, _config.LinkGains)
+        + _locals[0].MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(1, _config.Problem, _config.Mapping);
 
     /// <summary>What SBS <paramref name="b"/> reports: its proposal from its own channels only.</summary>
     public Proposal Report(int b, MecCellFreeTensors problem)

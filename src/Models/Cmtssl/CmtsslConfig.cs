@@ -98,6 +98,13 @@ public sealed record CmtsslConfig : IPluginConfig
     public BeamformerMapping Mapping { get; init; } = BeamformerMapping.Matched;
     public SaGradient SaGradient { get; init; } = SaGradient.StraightThrough;
     /// <summary>
+    /// Deviation from spec §5.2 (input: Re H and Im H only): append the link gains <c>log10 ‖H^b_{n,i}‖_F²</c> (relative to
+    /// c_H², one per link) to the input. They are a function of H, so the network sees no new information, but a ReLU MLP
+    /// cannot easily form a sum of squares of its inputs, and which link is strong is what the allocation hinges on.
+    /// <c>--set linkGains=false</c> restores the paper's input.
+    /// </summary>
+    public bool LinkGains { get; init; } = false;
+    /// <summary>
     /// Deviation (the paper scores raw sigmoid outputs, spec §7.3): a budget layer after the decision scales each SBS's
     /// beamformers onto P_max when they exceed it, <c>w^b ← w^b·min(1, √(P_max/P_b))</c>, in training and inference, so
     /// every decision meets the power budgets; the Huber power task still pulls P_b up to P_max. Without it the

@@ -147,7 +147,8 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     }
 
     /// <summary>
-    /// Scores in float64: sum rate (primary, raw decision), min-rate met by every user, power within every budget (relative
+    /// Scores in float64: sum rate (primary, raw decision), min-rate met by every user, the fraction of users meeting it,
+    /// power within every budget (relative
     /// tolerance 1e-6), both, mean excess power <c>max(0, P_b − P_max)</c>, mean SBS power, and the sum rate and min-rate
     /// feasibility after projecting each SBS onto its budget (spec §7.3).
     /// </summary>
@@ -164,6 +165,7 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
         {
             [SumRateMetric] = ToArray(t.SumRate),
             ["min_rate_met"] = ToArray(rateMet),
+            ["users_min_rate_met"] = ToArray((t.RateGaps <= 1e-9).to_type(ScalarType.Float64).mean(new long[] { -1 })),
             ["power_met"] = ToArray(powerMet),
             ["constraints_met"] = ToArray(rateMet & powerMet),
             ["power_excess_w"] = ToArray(t.PowerGaps.relu().mean(new long[] { -1 })),

@@ -288,8 +288,9 @@ public sealed class CmtsslReproduction
     /// <summary>Network MACs per sample for a system: CMTSSL's one model, one DMTSSL SBS model.</summary>
     private (long Central, long PerSbs) NetworkMacs(MecCellFreeConfig p)
     {
-        int[] Widths(int sbss) => new[] { AllocationHead.InputWidth(sbss, p) }.Concat(_base.Hidden).Append(AllocationHead.OutputWidth(sbss, p, _base.Mapping)).ToArray();
-        long Macs(int sbss) => Layers.Mlp.MultiplyAccumulatesOf(Widths(sbss)) + AllocationHead.DecodeMultiplyAccumulates(sbss, p, _base.Mapping);
+        int[] Widths(int sbss) => new[] { AllocationHead.InputWidth(sbss, p, _base.LinkGains) }.Concat(_base.Hidden).Append(AllocationHead.OutputWidth(sbss, p, _base.Mapping)).ToArray();
+        long Macs(int sbss) => AllocationHead.EncodeMultiplyAccumulates(sbss, p, _base.LinkGains) + Layers.Mlp.MultiplyAccumulatesOf(Widths(sbss))
+            + AllocationHead.DecodeMultiplyAccumulates(sbss, p, _base.Mapping);
         return (Macs(p.TotalSbss), Macs(1));
     }
 

@@ -67,6 +67,38 @@ public class CmtsslModelTests
         Assert.That(matched.MultiplyAccumulatesPerModel, Is.EqualTo(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 640, 512, 1024, 512, 214 }) + 40 * 56));
     }
 
+    [Test]
+    public void Link_gains_are_the_log_channel_power_of_each_link()
+    {
+        var p = new MecCellFreeConfig();
+        Assert.That((AllocationHead.InputWidth(3, p, linkGains: true), AllocationHead.InputWidth(1, p, linkGains: true)), Is.EqualTo((1920 + 120, 640 + 40)));
+        var config = Small(2);
+        var x = Central.Sample(config, 3, 5);
+        using var batch = Central.Prepare(x, config, CPU);
+        var h = batch.Problem;
+        const double scale = 2e-4;
+        var encoded = AllocationMlp.Encode(h.ChannelRe.to_type(ScalarType.Float64), h.ChannelIm.to_type(ScalarType.Float64), tensor(scale), linkGains: true);
+        int nb = 2, nn = 2, ni = 3, mt = 4, mr = 2, channels = 2 * nb * nn * ni * mt * mr;
+        Assert.That(encoded.shape, Is.EqualTo(new long[] { 3, channels + nb * nn * ni }));
+        Assert.That(Same(encoded.narrow(1, 0, channels), AllocationMlp.Encode(h.ChannelRe.to_type(ScalarType.Float64), h.ChannelIm.to_type(ScalarType.Float64), tensor(scale), linkGains: false)),
+            Is.True, "the channels come first, as without the gains");
+        for (int s = 0; s < 3; s++)
+            for (int b = 0, k = channels; b < nb; b++)
+                for (int n = 0; n < nn; n++)
+                    for (int i = 0; i < ni; i++, k++)
+                    {
+                        double power = 0;
+                        for (int m = 0; m < mt; m++)
+                            for (int r = 0; r < mr; r++) power += Math.Pow(x[s].Channel[b, n, i, m, r].Magnitude, 2);
+                        Assert.That(encoded[s, k].item<double>(), Is.EqualTo(Math.Log10(power / (mt * mr * scale * scale))).Within(1e-5), $"sample {s}, link ({b}, {n}, {i})");
+                    }
+        using var net = new DmtsslNetwork(config with { LinkGains = true }, scale);
+        Assert.That(net.Locals[0].InputWidth, Is.EqualTo(channels / nb + nn * ni));
+        Assert.That(net.Locals[0].Copy().LinkGains, Is.True, "a DATL copy keeps the encoding");
+        // Encoding the gains costs 2·M_t·M_r MACs per link: 6 links of one SBS here.
+        Assert.That(net.MultiplyAccumulatesPerModel - net.Locals[0].MultiplyAccumulates, Is.EqualTo(6 * 16 + AllocationHead.DecodeMultiplyAccumulates(1, config.Problem, config.Mapping)));
+    }
+
     [TestCase(BeamformerMapping.Paper)]
     [TestCase(BeamformerMapping.Matched)]
     public void The_budget_layer_keeps_every_sbs_within_its_budget(BeamformerMapping mapping)
@@ -81,6 +113,29 @@ public class CmtsslModelTests
         Assert.That(PowerMet(config), Is.EqualTo(1.0), "with the layer (default)");
         // The untrained paper mapping puts about 0.5 √W in each real part, 2·M_t·0.25 = 2 W per active beam: some SBSs exceed 10 W.
         if (mapping == BeamformerMapping.Paper) Assert.That(PowerMet(config with { BudgetLayer = false }), Is.LessThan(1.0), "without it");
+    }
+
+    [Test]
+    public void With_the_budget_layer_the_power_tasks_see_the_raw_powers_and_the_rate_tasks_the_projected_allocation()
+    {
+        torch.manual_seed(8);
+        var config = Small(2, LossScheme.Scheme2, BeamformerMapping.Matched);
+        using var net = Central.CreateNetwork(config);
+        using var batch = Central.Prepare(Central.Sample(config, 6, 3), config, CPU);
+        using var noGrad = no_grad();
+        var proposal = ((IAllocationNetwork)net).Propose(batch.Problem);
+        var raw = new Allocation(proposal.BeamRe, proposal.BeamIm, AllocationHead.Decide(proposal.Scores, config.SaGradient, training: true));
+        var rawPowers = DownlinkRate.SbsPowers(raw);
+        Assume.That((rawPowers > config.Problem.SbsPowerW).any().item<bool>(), Is.True, "some SBS exceeds its budget before the layer");
+        var losses = MacroBaseStation.TaskLosses(proposal, batch.Problem, config);
+        int users = config.Problem.Users;
+        Assert.That(losses.narrow(1, 1 + users, 2).allclose(TaskLossFunctions.Huber(rawPowers - config.Problem.SbsPowerW, config.Loss.X3)), Is.True, "power tasks");
+        var projected = DownlinkRate.Tasks(batch.Problem, DownlinkRate.ProjectOntoBudget(raw, config.Problem.SbsPowerW));
+        Assert.That(losses.narrow(1, 1, users).allclose(TaskLossFunctions.El(projected.RateGaps, 0)), Is.True, "rate tasks");
+        Assert.That(losses.narrow(1, 0, 1).squeeze(1).allclose(TaskLossFunctions.El(projected.Objective, 0)), Is.True, "sum-rate task");
+        var without = MacroBaseStation.TaskLosses(proposal, batch.Problem, config with { BudgetLayer = false });
+        Assert.That(without.narrow(1, 1 + users, 2).allclose(losses.narrow(1, 1 + users, 2)), Is.True, "the power tasks are the same without the layer");
+        Assert.That(without.narrow(1, 0, 1 + users).allclose(losses.narrow(1, 0, 1 + users)), Is.False, "the rate tasks are not");
     }
 
     [Test]
