@@ -100,10 +100,11 @@ public sealed record CmtsslConfig : IPluginConfig
     /// <summary>
     /// Deviation from spec §5.2 (input: Re H and Im H only): append the link gains <c>log10 ‖H^b_{n,i}‖_F²</c> (relative to
     /// c_H², one per link) to the input. They are a function of H, so the network sees no new information, but a ReLU MLP
-    /// cannot easily form a sum of squares of its inputs, and which link is strong is what the allocation hinges on.
-    /// <c>--set linkGains=false</c> restores the paper's input.
+    /// cannot easily form a sum of squares of its inputs, and which link is strong is what the allocation hinges on
+    /// (their cost, 2·M_t·M_r MACs per link, is counted). Measured at B=3, I=10, N=4, DMTSSL, 1,000 steps, 500 test
+    /// samples: 7.00 bit/s/Hz without, 10.38 with (GSA+ZFBF 9.88). <c>--set linkGains=false</c> restores the paper's input.
     /// </summary>
-    public bool LinkGains { get; init; } = false;
+    public bool LinkGains { get; init; } = true;
     /// <summary>
     /// Deviation (the paper scores raw sigmoid outputs, spec §7.3): a budget layer after the decision scales each SBS's
     /// beamformers onto P_max when they exceed it, <c>w^b ← w^b·min(1, √(P_max/P_b))</c>, in training and inference, so

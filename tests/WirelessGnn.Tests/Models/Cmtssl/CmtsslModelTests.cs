@@ -48,7 +48,7 @@ public class CmtsslModelTests
         var p = new MecCellFreeConfig();
         Assert.That((AllocationHead.InputWidth(3, p), AllocationHead.OutputWidth(3, p)), Is.EqualTo((1920, 1094)));
         Assert.That((AllocationHead.InputWidth(1, p), AllocationHead.OutputWidth(1, p)), Is.EqualTo((640, 374)));
-        var config = new CmtsslConfig { Mapping = BeamformerMapping.Paper };
+        var config = new CmtsslConfig { Mapping = BeamformerMapping.Paper, LinkGains = false };   // the spec's reference widths
         using var c = new CmtsslNetwork(config, 1e-4);
         using var d = new DmtsslNetwork(config, 1e-4);
         Assert.That(c.MultiplyAccumulatesPerModel, Is.EqualTo(2_591_744));
@@ -104,7 +104,7 @@ public class CmtsslModelTests
     public void The_budget_layer_keeps_every_sbs_within_its_budget(BeamformerMapping mapping)
     {
         torch.manual_seed(6);
-        var config = Small(3, mapping: mapping);
+        var config = Small(3, mapping: mapping) with { LinkGains = false };   // the untrained output scale below is that of the paper's input
         using var net = Central.CreateNetwork(config);
         net.eval();
         using var batch = Central.Prepare(Central.Sample(config, 16, 7), config, CPU);
