@@ -68,11 +68,18 @@ public sealed record CmtsslReproductionOptions
     public int[] DatlSbss { get; init; } = { 3, 4, 5 };
     /// <summary>New-SBS placements per DATL system (uniform in the disc); each needs one retrained DMTSSL.</summary>
     public int DatlPlacements { get; init; } = 10;
+    /// <summary>
+    /// The per-sample gradient-ascent reference of Table II (not in the paper; <see cref="GradientAscentAllocation"/>):
+    /// how far the sum rate and the min-rate feasibility can go on these channels. Zero iterations leave it out.
+    /// </summary>
+    public GradientAscentOptions Reference { get; init; } = new();
+    [System.Text.Json.Serialization.JsonIgnore] public bool ReferenceRow => Reference.Iterations > 0;
 
     public void Validate()
     {
         Require.InRange(TestInstances, 1, 1_000_000, "reproduction.testInstances");
         Require.InRange(DatlPlacements, 0, 100, "reproduction.datlPlacements");
+        if (ReferenceRow) Reference.Validate("reproduction.reference.");
         Require.Valid(CentralisedLearningRate is > 0 and <= 1, "reproduction.centralisedLearningRate", CentralisedLearningRate, "(0, 1]");
         Require.Valid(DistributedLearningRate is > 0 and <= 1, "reproduction.distributedLearningRate", DistributedLearningRate, "(0, 1]");
         foreach (var (name, values, max) in new[] { ("sweepSbss", SweepSbss, 16), ("sweepSubcarriers", SweepSubcarriers, 64), ("sweepUsers", SweepUsers, 64),

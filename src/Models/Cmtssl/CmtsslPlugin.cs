@@ -49,7 +49,8 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     /// The paper's settings (spec §7) with the scheme of each algorithm's best Table II entry (CMTSSL: NFL; DMTSSL: EL) and
     /// learning rate 1e-3 for both (see <see cref="CmtsslReproductionOptions.CentralisedLearningRate"/> for why not the
     /// paper's γ_C = 1e-2); with <paramref name="quick"/> a smoke version: hidden widths 128-256-128, 2,000 training
-    /// samples, 40 steps per model, 200 test samples, one extra point per sweep, one DATL system with one placement.
+    /// samples, 40 steps per model, 200 test samples, one extra point per sweep, one DATL system with one placement, and 100
+    /// gradient-ascent steps per sample for the reference row.
     /// </summary>
     public override CmtsslConfig DefaultConfig(bool quick)
     {
@@ -67,7 +68,7 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
             Reproduction = new CmtsslReproductionOptions
             {
                 TestInstances = 200, SweepSbss = new[] { 2, 3 }, SweepSubcarriers = new[] { 2, 4 }, SweepUsers = new[] { 6, 10 },
-                DatlSbss = new[] { 3 }, DatlPlacements = 1,
+                DatlSbss = new[] { 3 }, DatlPlacements = 1, Reference = new GradientAscentOptions { Iterations = 100 },
             },
         };
     }

@@ -1,0 +1,72 @@
+using TorchSharp;
+using WirelessGnn.Graphs;
+using static TorchSharp.torch;
+
+namespace WirelessGnn.Problems.MecCellFree;
+
+/// <summary>Settings of <see cref="GradientAscentAllocation"/>.</summary>
+public sealed record GradientAscentOptions
+{
+    /// <summary>Adam steps per sample, 1..100,000.</summary>
+    public int Iterations { get; init; } = 300;
+    /// <summary>Adam learning rate on the beamformers (√W), (0, 1].</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Rates are capped at this multiple of r^min in the soft minimum, so users that meet it stop pulling, ≥ 1.</summary>
+    public double RateCap { get; init; } = 1.5;
+    /// <summary>Temperature of the soft minimum, bit/s/Hz, &gt; 0.</summary>
+    public double Temperature { get; init; } = 0.005;
+    /// <summary>Weight of the sum rate beside the soft minimum, ≥ 0.</summary>
+    public double SumRateWeight { get; init; } = 1e-3;
+
+    /// <param name="prefix">Path of these options in a larger config, for the messages.</param>
+    public void Validate(string prefix = "")
+    {
+        Require.InRange(Iterations, 1, 100_000, prefix + "iterations");
+        Require.Valid(LearningRate is > 0 and <= 1, prefix + "learningRate", LearningRate, "(0, 1]");
+        Require.Valid(RateCap is >= 1 and <= 1e6, prefix + "rateCap", RateCap, "1..1e6");
+        Require.Valid(Temperature is > 0 and <= 10, prefix + "temperature", Temperature, "(0, 10]");
+        Require.Valid(SumRateWeight is >= 0 and <= 1e3, prefix + "sumRateWeight", SumRateWeight, "0..1000");
+    }
+}
+
+/// <summary>
+/// A reference optimiser, not in the paper: per-sample gradient ascent on the one rate model (<see cref="DownlinkRate"/>)
+/// over free complex beamformers of every link (v = 1 everywhere), each SBS projected onto its budget, maximising
+/// <c>softmin_i min(r_i, cap·r^min) + ε·Σ_i r_i</c>: first every user to its minimum rate, then the sum rate. It starts from
+/// matched beams of the first receive antenna at equal power. The objective is a sum over samples and Adam is
+/// element-wise, so a batch is as many independent optimisations. It needs every channel at one place and hundreds of
+/// rate evaluations per sample, so it is a feasibility and sum-rate reference, not a competitor at equal cost.
+/// </summary>
+public static class GradientAscentAllocation
+{
+    /// <summary>The optimised allocation of every sample of <paramref name="problem"/>, beams <c>[S, B, N, I, M_t]</c>, v = 1 (detached).</summary>
+    public static Allocation Solve(MecCellFreeTensors problem, GradientAscentOptions options)
+    {
+        options.Validate();
+        Tensor hr = problem.ChannelRe, hi = problem.ChannelIm;                                   // [S, B, N, I, M_t, M_r]
+        long links = hr.shape[2] * hr.shape[3];
+        var norm = (hr.square() + hi.square()).sum(new long[] { -2, -1 }).sqrt().clamp_min(1e-30).unsqueeze(-1);
+        double amplitude = Math.Sqrt(problem.PowerMaxW / links);
+        var beamRe = nn.Parameter((hr.select(-1, 0) / norm * amplitude).detach().clone());
+        var beamIm = nn.Parameter((hi.select(-1, 0) / norm * amplitude).detach().clone());
+        var assignment = ones(hr.shape[0], hr.shape[1], hr.shape[2], hr.shape[3], dtype: hr.dtype, device: hr.device);
+        using var optimizer = optim.Adam(new[] { beamRe, beamIm }, options.LearningRate);
+        double cap = options.RateCap * problem.MinRate, t = options.Temperature;
+        for (int step = 0; step < options.Iterations; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var y = DownlinkRate.ProjectOntoBudget(new Allocation(beamRe, beamIm, assignment), problem.PowerMaxW);
+            var rates = DownlinkRate.UserRates(problem, y);
+            var softMin = -t * (-rates.clamp_max(cap) / t).logsumexp(-1);
+            var loss = -(softMin + options.SumRateWeight * rates.sum(-1)).sum();
+            loss.backward();
+            optimizer.step();
+        }
+        using (no_grad())
+        {
+            var y = DownlinkRate.ProjectOntoBudget(new Allocation(beamRe, beamIm, assignment), problem.PowerMaxW);
+            return new Allocation(y.BeamRe.detach().clone(), y.BeamIm.detach().clone(), assignment);
+        }
+    }
+}
