@@ -69,17 +69,18 @@ public sealed record CmtsslReproductionOptions
     /// <summary>New-SBS placements per DATL system (uniform in the disc); each needs one retrained DMTSSL.</summary>
     public int DatlPlacements { get; init; } = 10;
     /// <summary>
-    /// The per-sample gradient-ascent reference of Table II (not in the paper; <see cref="GradientAscentAllocation"/>):
-    /// how far the sum rate and the min-rate feasibility can go on these channels. Zero iterations leave it out.
+    /// The per-sample gradient-ascent references of Table II (not in the paper; <see cref="GradientAscentAllocation"/>):
+    /// how far the sum rate and the min-rate feasibility can go on these channels, one row each; by default one that caps
+    /// the rates of its soft minimum at 1.5·r^min (sum rate first once r^min is met) and one at 5·r^min (more margin, so
+    /// more samples meet every minimum rate). An empty list leaves them out.
     /// </summary>
-    public GradientAscentOptions Reference { get; init; } = new();
-    [System.Text.Json.Serialization.JsonIgnore] public bool ReferenceRow => Reference.Iterations > 0;
+    public GradientAscentOptions[] References { get; init; } = { new() { RateCap = 1.5 }, new() { RateCap = 5 } };
 
     public void Validate()
     {
         Require.InRange(TestInstances, 1, 1_000_000, "reproduction.testInstances");
         Require.InRange(DatlPlacements, 0, 100, "reproduction.datlPlacements");
-        if (ReferenceRow) Reference.Validate("reproduction.reference.");
+        for (int k = 0; k < References.Length; k++) References[k].Validate($"reproduction.references[{k}].");
         Require.Valid(CentralisedLearningRate is > 0 and <= 1, "reproduction.centralisedLearningRate", CentralisedLearningRate, "(0, 1]");
         Require.Valid(DistributedLearningRate is > 0 and <= 1, "reproduction.distributedLearningRate", DistributedLearningRate, "(0, 1]");
         foreach (var (name, values, max) in new[] { ("sweepSbss", SweepSbss, 16), ("sweepSubcarriers", SweepSubcarriers, 64), ("sweepUsers", SweepUsers, 64),

@@ -50,7 +50,7 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     /// learning rate 1e-3 for both (see <see cref="CmtsslReproductionOptions.CentralisedLearningRate"/> for why not the
     /// paper's γ_C = 1e-2); with <paramref name="quick"/> a smoke version: hidden widths 128-256-128, 2,000 training
     /// samples, 40 steps per model, 200 test samples, one extra point per sweep, one DATL system with one placement, and 100
-    /// gradient-ascent steps per sample for the reference row.
+    /// gradient-ascent steps per sample for the reference rows.
     /// </summary>
     public override CmtsslConfig DefaultConfig(bool quick)
     {
@@ -68,7 +68,8 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
             Reproduction = new CmtsslReproductionOptions
             {
                 TestInstances = 200, SweepSbss = new[] { 2, 3 }, SweepSubcarriers = new[] { 2, 4 }, SweepUsers = new[] { 6, 10 },
-                DatlSbss = new[] { 3 }, DatlPlacements = 1, Reference = new GradientAscentOptions { Iterations = 100 },
+                DatlSbss = new[] { 3 }, DatlPlacements = 1,
+                References = new[] { new GradientAscentOptions { Iterations = 100, RateCap = 1.5 }, new GradientAscentOptions { Iterations = 100, RateCap = 5 } },
             },
         };
     }
