@@ -123,10 +123,11 @@ public class CmtsslModelTests
         using var net = Central.CreateNetwork(config);
         using var batch = Central.Prepare(Central.Sample(config, 6, 3), config, CPU);
         using var noGrad = no_grad();
-        var proposal = ((IAllocationNetwork)net).Propose(batch.Problem);
+        var untrained = ((IAllocationNetwork)net).Propose(batch.Problem);
+        var proposal = untrained with { BeamRe = 3 * untrained.BeamRe, BeamIm = 3 * untrained.BeamIm };   // louder, so that the layer acts
         var raw = new Allocation(proposal.BeamRe, proposal.BeamIm, AllocationHead.Decide(proposal.Scores, config.SaGradient, training: true));
         var rawPowers = DownlinkRate.SbsPowers(raw);
-        Assume.That((rawPowers > config.Problem.SbsPowerW).any().item<bool>(), Is.True, "some SBS exceeds its budget before the layer");
+        Assert.That((rawPowers > config.Problem.SbsPowerW).any().item<bool>(), Is.True, "some SBS exceeds its budget before the layer");
         var losses = MacroBaseStation.TaskLosses(proposal, batch.Problem, config);
         int users = config.Problem.Users;
         Assert.That(losses.narrow(1, 1 + users, 2).allclose(TaskLossFunctions.Huber(rawPowers - config.Problem.SbsPowerW, config.Loss.X3)), Is.True, "power tasks");
