@@ -7,8 +7,8 @@ namespace WirelessGnn.Models.Cmtssl;
 /// <summary>
 /// The backbone of CMTSSL and of every DMTSSL local model (spec §5.1–5.2): the channels it sees, encoded as
 /// <c>[Re H flattened, Im H flattened] / c_H</c> (optionally followed by the link gains, see <see cref="LinkGains"/>),
-/// through FC -> BatchNorm -> ReLU blocks (512, 1024, 512 by default) and an FC -> sigmoid output. Input: channels <c>[S, b, N, I, M_t, M_r]</c> (real and imaginary parts; b = B for CMTSSL,
-/// 1 for an SBS); output <c>[S, out]</c> in (0, 1). The input scale c_H is a buffer, so it travels with the weights
+/// through FC -> BatchNorm -> ReLU blocks (512, 1024, 512 by default) and an FC -> sigmoid output. Input: channels
+/// <c>[S, b, N, I, M_t, M_r]</c> (real and imaginary parts; b = B for CMTSSL, 1 for an SBS); output <c>[S, out]</c> in (0, 1). The input scale c_H is a buffer, so it travels with the weights
 /// (checkpoints, DATL copies).
 /// </summary>
 public sealed class AllocationMlp : nn.Module<Tensor, Tensor, Tensor>
