@@ -113,9 +113,16 @@ public static class AllocationHead
     /// that budget (<see cref="DownlinkRate.ProjectOntoBudget"/>, differentiable, per SBS so it needs only that SBS's own
     /// w^b and v^b).
     /// </summary>
-    public static Allocation ToAllocation(Proposal proposal, SaGradient gradient, bool training, double? budgetW = null)
-    {
-        var y = new Allocation(proposal.BeamRe, proposal.BeamIm, Decide(proposal.Scores, gradient, training));
-        return budgetW is { } p ? DownlinkRate.ProjectOntoBudget(y, p) : y;
-    }
+    public static Allocation ToAllocation(Proposal proposal, SaGradient gradient, bool training, double? budgetW = null) =>
+        WithinBudget(new Allocation(proposal.BeamRe, proposal.BeamIm, Decide(proposal.Scores, gradient, training)), budgetW);
+
+    /// <summary>The budget layer: <paramref name="y"/> with each SBS scaled onto <paramref name="budgetW"/> when it exceeds it, or <paramref name="y"/> itself without a budget.</summary>
+    public static Allocation WithinBudget(Allocation y, double? budgetW) => budgetW is { } p ? DownlinkRate.ProjectOntoBudget(y, p) : y;
+
+    /// <summary>
+    /// Multiply-accumulates per sample of one model over b SBSs: the link-gain encoding, its FC layers
+    /// (<paramref name="fullyConnected"/>) and the decoding.
+    /// </summary>
+    public static long MultiplyAccumulates(int sbss, MecCellFreeConfig problem, BeamformerMapping mapping, bool linkGains, long fullyConnected) =>
+        EncodeMultiplyAccumulates(sbss, problem, linkGains) + fullyConnected + DecodeMultiplyAccumulates(sbss, problem, mapping);
 }

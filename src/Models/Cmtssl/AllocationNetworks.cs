@@ -30,8 +30,8 @@ public sealed class CmtsslNetwork : nn.Module, IAllocationNetwork
     }
 
     public AllocationMlp Model => model;
-    public long MultiplyAccumulatesPerModel => AllocationHead.EncodeMultiplyAccumulates(_problem.TotalSbss, _problem, _config.LinkGains)
-        + model.MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(_problem.TotalSbss, _problem, _config.Mapping);
+    public long MultiplyAccumulatesPerModel =>
+        AllocationHead.MultiplyAccumulates(_problem.TotalSbss, _problem, _config.Mapping, _config.LinkGains, model.MultiplyAccumulates);
 
     public Proposal Propose(MecCellFreeTensors problem) =>
         AllocationHead.Decode(model.call(problem.ChannelRe, problem.ChannelIm), _problem.TotalSbss, _problem, _config.Mapping, _config.BetaFloor,
@@ -68,8 +68,8 @@ public sealed class DmtsslNetwork : nn.Module, IAllocationNetwork
     }
 
     public IReadOnlyList<AllocationMlp> Locals => _locals;
-    public long MultiplyAccumulatesPerModel => AllocationHead.EncodeMultiplyAccumulates(1, _config.Problem, _config.LinkGains)
-        + _locals[0].MultiplyAccumulates + AllocationHead.DecodeMultiplyAccumulates(1, _config.Problem, _config.Mapping);
+    public long MultiplyAccumulatesPerModel =>
+        AllocationHead.MultiplyAccumulates(1, _config.Problem, _config.Mapping, _config.LinkGains, _locals[0].MultiplyAccumulates);
 
     /// <summary>What SBS <paramref name="b"/> reports: its proposal from its own channels only.</summary>
     public Proposal Report(int b, MecCellFreeTensors problem)

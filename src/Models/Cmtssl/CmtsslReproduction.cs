@@ -175,7 +175,7 @@ public sealed class CmtsslReproduction
     private Point Evaluate(string name, MecCellFreeConfig problem, params TrainedModel[] models)
     {
         var config = _base with { Problem = problem };
-        var set = new EvaluationSet<CmtsslConfig>(name, config, _base.Reproduction.TestInstances, 4_000_001);
+        var set = new EvaluationSet<CmtsslConfig>(name, config, _base.Reproduction.TestInstances, CmtsslPlugin.TestSeed);
         var baselines = new Evaluator<CmtsslConfig, MecCellFreeInstance, CmtsslBatch>(_central, _request.Device).Evaluate(null, set, 256, null);
         var methods = new Dictionary<string, MethodScores>(baselines.Baselines);
         foreach (var model in models.Where(m => m.Network is not null))
@@ -270,7 +270,7 @@ public sealed class CmtsslReproduction
     /// <summary>A gradient-ascent reference on the test realisations of Table II, scored like every method (chunks of 250).</summary>
     private Dictionary<string, double[]> Reference(CmtsslConfig config, GradientAscentOptions options)
     {
-        var instances = _central.Sample(config, _base.Reproduction.TestInstances, 4_000_001);
+        var instances = _central.Sample(config, _base.Reproduction.TestInstances, CmtsslPlugin.TestSeed);
         var metrics = new Dictionary<string, List<double>>();
         foreach (var chunk in instances.Chunk(250))
         {
@@ -325,8 +325,7 @@ public sealed class CmtsslReproduction
     private (long Central, long PerSbs) NetworkMacs(MecCellFreeConfig p)
     {
         int[] Widths(int sbss) => new[] { AllocationHead.InputWidth(sbss, p, _base.LinkGains) }.Concat(_base.Hidden).Append(AllocationHead.OutputWidth(sbss, p, _base.Mapping)).ToArray();
-        long Macs(int sbss) => AllocationHead.EncodeMultiplyAccumulates(sbss, p, _base.LinkGains) + Layers.Mlp.MultiplyAccumulatesOf(Widths(sbss))
-            + AllocationHead.DecodeMultiplyAccumulates(sbss, p, _base.Mapping);
+        long Macs(int sbss) => AllocationHead.MultiplyAccumulates(sbss, p, _base.Mapping, _base.LinkGains, Layers.Mlp.MultiplyAccumulatesOf(Widths(sbss)));
         return (Macs(p.TotalSbss), Macs(1));
     }
 

@@ -46,10 +46,8 @@ public static class MacroBaseStation
     public static Tensor TaskLosses(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config)
     {
         var raw = AllocationHead.ToAllocation(proposal, config.SaGradient, training: true);
-        var y = config.BudgetLayerW is { } budget ? DownlinkRate.ProjectOntoBudget(raw, budget) : raw;
-        var t = DownlinkRate.Tasks(problem, y);
-        var powerGaps = config.BudgetLayer ? DownlinkRate.SbsPowers(raw) - problem.PowerMaxW : t.PowerGaps;
-        return config.Loss.TaskLosses(t.Objective, t.RateGaps, powerGaps);
+        var t = DownlinkRate.Tasks(problem, AllocationHead.WithinBudget(raw, config.BudgetLayerW));
+        return config.Loss.TaskLosses(t.Objective, t.RateGaps, DownlinkRate.SbsPowers(raw) - problem.PowerMaxW);
     }
 
     /// <summary>The loss of the SBSs' reports and each SBS's gradient (what is broadcast back).</summary>
