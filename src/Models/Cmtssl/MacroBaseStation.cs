@@ -32,22 +32,49 @@ public static class MacroBaseStation
             cat(reports.Select(r => r.Scores).ToArray(), 1), stack(reports.Select(r => r.Beta).ToArray(), 0).mean(new long[] { 0 }));
     }
 
-    /// <summary>The mini-batch mean of the uncertainty-weighted joint loss (spec §4.5, eq. 18) of a global proposal.</summary>
-    public static Tensor JointLoss(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config) =>
-        UncertaintyWeighting.JointLoss(TaskLosses(proposal, problem, config), proposal.Beta).mean();
+    /// <summary>
+    /// The mini-batch mean of the uncertainty-weighted joint loss (spec §4.5, eq. 18) of a global proposal, plus the exact
+    /// rate penalty <see cref="MultiTaskLoss.Penalty"/> on <see cref="RatePenaltyResiduals"/> when
+    /// <c>loss.exactPenalty</c> &gt; 0 (not in the paper).
+    /// </summary>
+    public static Tensor JointLoss(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config)
+    {
+        var (losses, rates) = TaskLossesAndRates(proposal, problem, config);
+        var joint = UncertaintyWeighting.JointLoss(losses, proposal.Beta);
+        return (config.Loss.Penalty(RatePenaltyResiduals(rates, problem, config)) is { } penalty ? joint + penalty : joint).mean();
+    }
 
     /// <summary>
     /// The task losses <c>[S, K]</c> of a global proposal under the configured scheme. With the budget layer the rate tasks
     /// score the projected allocation and the power tasks the network's own (raw) powers: on the projected powers l_b would
     /// be exactly 0 whenever the raw power exceeds P_max, β_{2,b} would sit at its floor, and a sample that falls short
     /// would weigh 1/(K·β_floor²) ≈ 7·10⁴ times its loss; trained that way the validation sum rate peaked within 250 steps
-    /// and then fell while the loss rose.
+    /// and then fell while the loss rose. The rate tasks aim at the training target <see cref="TrainingMinRate"/>.
     /// </summary>
-    public static Tensor TaskLosses(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config)
+    public static Tensor TaskLosses(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config) =>
+        TaskLossesAndRates(proposal, problem, config).Losses;
+
+    /// <summary>The minimum rate the loss aims at, <c>(1 + m)·r^min</c> (<see cref="CmtsslConfig.MinRateMargin"/>).</summary>
+    public static double TrainingMinRate(MecCellFreeTensors problem, CmtsslConfig config) => (1 + config.MinRateMargin) * problem.MinRate;
+
+    /// <summary>
+    /// The residuals <c>[S, I]</c> the exact penalty prices, positive exactly where <c>r_i</c> is below the training target
+    /// t: <c>t − r_i</c> (<see cref="RatePenalty.Gap"/>) or <c>log2(t / r_i)</c> with r_i floored at 10⁻⁴·t
+    /// (<see cref="RatePenalty.LogRatio"/>).
+    /// </summary>
+    public static Tensor RatePenaltyResiduals(Tensor rates, MecCellFreeTensors problem, CmtsslConfig config)
+    {
+        double target = TrainingMinRate(problem, config);
+        return config.RatePenalty == RatePenalty.Gap ? target - rates : (target / rates.clamp_min(1e-4 * target)).log2();
+    }
+
+    /// <summary>The task losses <c>[S, K]</c> and the rates <c>[S, I]</c> of the (budget-projected) allocation they score.</summary>
+    private static (Tensor Losses, Tensor Rates) TaskLossesAndRates(Proposal proposal, MecCellFreeTensors problem, CmtsslConfig config)
     {
         var raw = AllocationHead.ToAllocation(proposal, config.SaGradient, training: true);
         var t = DownlinkRate.Tasks(problem, AllocationHead.WithinBudget(raw, config.BudgetLayerW));
-        return config.Loss.TaskLosses(t.Objective, t.RateGaps, DownlinkRate.SbsPowers(raw) - problem.PowerMaxW);
+        var rateGaps = TrainingMinRate(problem, config) - t.Rates;
+        return (config.Loss.TaskLosses(t.Objective, rateGaps, DownlinkRate.SbsPowers(raw) - problem.PowerMaxW), t.Rates);
     }
 
     /// <summary>The loss of the SBSs' reports and each SBS's gradient (what is broadcast back).</summary>

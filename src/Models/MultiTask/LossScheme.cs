@@ -38,6 +38,17 @@ public sealed record MultiTaskLoss
     /// </summary>
     public double ConstraintPenalty { get; init; }
 
+    /// <summary>
+    /// Exact-penalty weight μ ≥ 0 added outside the uncertainty weighting (not in the paper, whose loss is μ = 0): the joint
+    /// loss gains <c>μ·Σ_i max(g_i, 0)</c> per sample. Inside the weighting, a task counts as about ½·ln L at the optimal
+    /// β, so any penalty on g is compressed by a logarithm; outside it, μ is a plain price in bit/s/Hz per bit/s/Hz of
+    /// violation, which must exceed the constraint's Lagrange multiplier to make the constraint exact.
+    /// </summary>
+    public double ExactPenalty { get; init; }
+
+    /// <summary>The exact penalty <c>μ·Σ_i max(g_i, 0)</c> <c>[S]</c> of constraint residuals <c>[S, I]</c>, or null when μ = 0.</summary>
+    public Tensor? Penalty(Tensor constraints) => ExactPenalty > 0 ? ExactPenalty * constraints.relu().sum(-1) : null;
+
     /// <summary>Whether every task loss of the scheme is ≥ 0 (the joint loss is then bounded below).</summary>
     public bool NonNegative => Scheme is LossScheme.Scheme1 or LossScheme.Scheme2 or LossScheme.Baseline3;
 
@@ -47,6 +58,7 @@ public sealed record MultiTaskLoss
         Require.Valid(double.IsFinite(X2) && Math.Abs(X2) <= 50, "loss.x2", X2, "-50..50");
         Require.Valid(X3 > 0 && double.IsFinite(X3), "loss.x3", X3, "> 0");
         Require.Valid(ConstraintPenalty is >= 0 and <= 1e6, "loss.constraintPenalty", ConstraintPenalty, "0..1e6");
+        Require.Valid(ExactPenalty is >= 0 and <= 1e6, "loss.exactPenalty", ExactPenalty, "0..1e6");
     }
 
     /// <summary>

@@ -139,6 +139,50 @@ public class CmtsslModelTests
         Assert.That(without.narrow(1, 0, 1 + users).allclose(losses.narrow(1, 0, 1 + users)), Is.False, "the rate tasks are not");
     }
 
+    [TestCase(RatePenalty.Gap)]
+    [TestCase(RatePenalty.LogRatio)]
+    public void The_exact_rate_penalty_adds_mu_times_each_users_shortfall_to_the_joint_loss(RatePenalty form)
+    {
+        torch.manual_seed(5);
+        var config = Small(2, LossScheme.Scheme2, BeamformerMapping.Matched) with { RatePenalty = form, MinRateMargin = 1 };
+        using var net = Central.CreateNetwork(config);
+        using var noGrad = no_grad();
+        var instances = Central.Sample(config, 6, 3);
+        using var first = Central.Prepare(instances, config, CPU);
+        var untrained = ((IAllocationNetwork)net).Propose(first.Problem);
+        var d = untrained.Tensors.Select(t => t.to_type(ScalarType.Float64)).ToArray();
+        var proposal = new Proposal(d[0], d[1], d[2], d[3]);
+        var y = AllocationHead.ToAllocation(proposal, config.SaGradient, training: true, config.BudgetLayerW);
+        var rates = DownlinkRate.UserRates(first.Problem.To(ScalarType.Float64), y).data<double>().ToArray();
+        double target = rates.Order().ElementAt(rates.Length / 2), expected = 0;   // the median: some users fall short
+        config = config with { Problem = config.Problem with { MinRate = target / 2 } };
+        using var batch = Central.Prepare(instances, config, CPU);
+        using var problem = batch.Problem.To(ScalarType.Float64);
+        const double mu = 3;
+        double without = MacroBaseStation.JointLoss(proposal, problem, config).item<double>();
+        double with = MacroBaseStation.JointLoss(proposal, problem, config with { Loss = config.Loss with { ExactPenalty = mu } }).item<double>();
+        foreach (double r in rates)
+            expected += Math.Max(0, form == RatePenalty.Gap ? target - r : Math.Log2(target / Math.Max(r, 1e-4 * target)));
+        expected *= mu / 6;
+        Assert.That(rates.Any(r => r < target) && rates.Any(r => r >= target), Is.True, "both kinds of user are in the batch");
+        Assert.That(with - without, Is.EqualTo(expected).Within(1e-9 * expected));
+    }
+
+    [Test]
+    public void A_margin_makes_the_loss_aim_at_one_plus_m_times_the_minimum_rate()
+    {
+        torch.manual_seed(6);
+        var config = Small(2, LossScheme.Scheme2, BeamformerMapping.Matched) with { MinRateMargin = 1.5 };
+        var shifted = config with { MinRateMargin = 0, Problem = config.Problem with { MinRate = 2.5 * config.Problem.MinRate } };
+        using var net = Central.CreateNetwork(config);
+        using var batch = Central.Prepare(Central.Sample(config, 6, 3), config, CPU);
+        using var shiftedBatch = Central.Prepare(Central.Sample(shifted, 6, 3), shifted, CPU);
+        using var noGrad = no_grad();
+        var proposal = ((IAllocationNetwork)net).Propose(batch.Problem);
+        Assert.That(MacroBaseStation.TaskLosses(proposal, batch.Problem, config).allclose(MacroBaseStation.TaskLosses(proposal, shiftedBatch.Problem, shifted)), Is.True);
+        Assert.That(MacroBaseStation.TaskLosses(proposal, batch.Problem, config).allclose(MacroBaseStation.TaskLosses(proposal, batch.Problem, config with { MinRateMargin = 0 })), Is.False, "the margin changes the rate tasks");
+    }
+
     [Test]
     public void Matched_beams_equal_the_scaled_channel_times_the_combiner()
     {
@@ -210,11 +254,13 @@ public class CmtsslModelTests
         Assert.That(Same(net.Report(1, batch.Problem).BeamRe, before.BeamRe), Is.False);
     }
 
-    [TestCase(BeamformerMapping.Paper)]
-    [TestCase(BeamformerMapping.Matched)]
-    public void The_explicit_exchange_gives_the_gradient_of_one_shared_graph(BeamformerMapping mapping)
+    [TestCase(BeamformerMapping.Paper, false)]
+    [TestCase(BeamformerMapping.Matched, false)]
+    [TestCase(BeamformerMapping.Matched, true)]
+    public void The_explicit_exchange_gives_the_gradient_of_one_shared_graph(BeamformerMapping mapping, bool penalised)
     {
         var config = Small(3, LossScheme.Scheme2, mapping);
+        if (penalised) config = config with { Loss = config.Loss with { ExactPenalty = 3 }, MinRateMargin = 1 };
         using var batch = Distributed.Prepare(Distributed.Sample(config, 8, 3), config, CPU);
         torch.manual_seed(3);
         using var net = (DmtsslNetwork)Distributed.CreateNetwork(config);

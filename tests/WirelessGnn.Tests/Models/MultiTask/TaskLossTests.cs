@@ -143,6 +143,19 @@ public class TaskLossTests
     }
 
     [Test]
+    public void Exact_penalty_prices_only_positive_residuals_and_is_off_at_zero()
+    {
+        var g = tensor(new[,] { { -0.3, 0.0, 0.01, 0.02 }, { -1.0, -2.0, -0.5, -0.1 } });
+        Assert.That(new MultiTaskLoss().Penalty(g), Is.Null, "μ = 0 is the paper's loss");
+        var penalty = new MultiTaskLoss { ExactPenalty = 7 }.Penalty(g)!;
+        Assert.That(penalty.data<double>().ToArray(), Is.EqualTo(new[] { 7 * 0.03, 0.0 }).Within(1e-12));
+        var x = g.clone().requires_grad_(true);
+        new MultiTaskLoss { ExactPenalty = 7 }.Penalty(x)!.sum().backward();
+        Assert.That(x.grad!.data<double>().ToArray(), Is.EqualTo(new[] { 0.0, 0, 7, 7, 0, 0, 0, 0 }), "a constant price per unit of violation");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MultiTaskLoss { ExactPenalty = -1 }.Validate());
+    }
+
+    [Test]
     public void Joint_loss_with_unit_weights_is_the_mean_task_loss()
     {
         var losses = tensor(new[,] { { 0.5, 1.5, 2.0, 0.1 }, { 3.0, 0.2, 0.7, 0.9 } });
