@@ -20,6 +20,14 @@ public enum BeamformerMapping
     /// every beam is phase-aligned with its user's channel by construction; <c>‖w‖² ≤ 2·M_t·M_r</c> W.
     /// </summary>
     Matched,
+    /// <summary>
+    /// Deviation, like <see cref="Matched"/>: the direction of a matched filter, <c>H^b_{n,i} c / ‖H^b_{n,i} c‖</c>, and
+    /// a share of the SBS's whole budget, <c>‖w^b_{n,i}‖² = P_max·softmax_{(n,i)}(ln‖H^b_{n,i}‖_F² + κ·(2o_p − 1))</c>
+    /// with κ = <see cref="AllocationHead.ShareLogitRange"/>, so an untrained network gives each link power in proportion
+    /// to its gain and the network moves that by up to e^{±κ}; 2·M_r + 1 units per link, and every SBS always spends
+    /// exactly P_max over its scheduled links or less.
+    /// </summary>
+    PowerShares,
 }
 
 /// <summary>The residual of the exact rate penalty (<see cref="MacroBaseStation.RatePenaltyResiduals"/>).</summary>

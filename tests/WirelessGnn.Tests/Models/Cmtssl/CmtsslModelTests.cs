@@ -56,6 +56,8 @@ public class CmtsslModelTests
         Assert.That(c.parameters().Sum(t => t.numel()), Is.EqualTo(2_598_982));
         Assert.That(d.Locals[0].parameters().Sum(t => t.numel()), Is.EqualTo(1_574_262));
         Assert.That(d.parameters().Sum(t => t.numel()), Is.EqualTo(3 * 1_574_262));
+        Assert.That((AllocationHead.OutputWidth(3, p, BeamformerMapping.PowerShares), AllocationHead.OutputWidth(1, p, BeamformerMapping.PowerShares)), Is.EqualTo((734, 254)),
+            "power shares: 2·M_r + 1 units per link");
         var wide = p with { Sbss = 6 };
         Assert.That((AllocationHead.InputWidth(6, wide), AllocationHead.OutputWidth(6, wide)), Is.EqualTo((3840, 2177)));
         Assert.That(WirelessGnn.Layers.Mlp.MultiplyAccumulatesOf(new[] { 3840, 512, 1024, 512, 2177 }), Is.EqualTo(4_129_280));
@@ -101,6 +103,7 @@ public class CmtsslModelTests
 
     [TestCase(BeamformerMapping.Paper)]
     [TestCase(BeamformerMapping.Matched)]
+    [TestCase(BeamformerMapping.PowerShares)]
     public void The_budget_layer_keeps_every_sbs_within_its_budget(BeamformerMapping mapping)
     {
         torch.manual_seed(6);
@@ -216,6 +219,44 @@ public class CmtsslModelTests
         Assert.That(re2.allclose(re, 1e-10, 1e-14), Is.True);
     }
 
+    [Test]
+    public void Power_shares_spend_each_budget_in_proportion_to_gain_times_the_learned_factor_along_h_c()
+    {
+        torch.manual_seed(12);
+        const int s = 2, b = 2, n = 3, i = 4, mt = 4, mr = 2;
+        const double budget = 10;
+        var hr = randn(new long[] { s, b, n, i, mt, mr }, dtype: ScalarType.Float64) * exp(2 * randn(new long[] { s, b, n, i, 1, 1 }, dtype: ScalarType.Float64));
+        var hi = randn(new long[] { s, b, n, i, mt, mr }, dtype: ScalarType.Float64) * exp(2 * randn(new long[] { s, b, n, i, 1, 1 }, dtype: ScalarType.Float64));
+        var cr = 2 * rand(new long[] { s, b, n, i, mr }, dtype: ScalarType.Float64) - 1;
+        var ci = 2 * rand(new long[] { s, b, n, i, mr }, dtype: ScalarType.Float64) - 1;
+        var o = rand(new long[] { s, b, n, i }, dtype: ScalarType.Float64);
+        var (wr, wi) = AllocationHead.SharedBeams(hr, hi, cr, ci, o, budget);
+        var power = (wr.square() + wi.square()).sum(-1);                                                  // [S, b, N, I]
+        Assert.That(power.sum(new long[] { 2, 3 }).allclose(full(new long[] { s, b }, budget, dtype: ScalarType.Float64)), Is.True, "each SBS spends exactly P_max");
+        double Weight(int x, int y, int nn, int u)
+        {
+            double g = (hr[x, y, nn, u].square() + hi[x, y, nn, u].square()).sum().item<double>();
+            return g * Math.Exp(AllocationHead.ShareLogitRange * (2 * o[x, y, nn, u].item<double>() - 1));
+        }
+        for (int x = 0; x < s; x++)
+            for (int y = 0; y < b; y++)
+            {
+                double total = 0;
+                for (int nn = 0; nn < n; nn++)
+                    for (int u = 0; u < i; u++) total += Weight(x, y, nn, u);
+                for (int nn = 0; nn < n; nn++)
+                    for (int u = 0; u < i; u++)
+                        Assert.That(power[x, y, nn, u].item<double>(), Is.EqualTo(budget * Weight(x, y, nn, u) / total).Within(1e-9 * budget), $"share of ({x}, {y}, {nn}, {u})");
+            }
+        // w is a positive multiple of H c: |⟨H c, w⟩| = ‖H c‖·‖w‖ and the inner product is real and positive.
+        var (dr, di) = AllocationHead.MatchedBeams(hr, hi, cr, ci);
+        var innerRe = (dr * wr + di * wi).sum(-1);
+        var innerIm = (dr * wi - di * wr).sum(-1);
+        var norms = (dr.square() + di.square()).sum(-1).sqrt() * power.sqrt();
+        Assert.That(innerRe.allclose(norms, 1e-9, 1e-12), Is.True, "aligned with H c");
+        Assert.That(innerIm.abs().max().item<double>(), Is.LessThan(1e-9 * norms.max().item<double>()));
+    }
+
     /// <summary>A 3-SBS DMTSSL network in eval mode (weights seeded with <paramref name="seed"/>) and a batch of 4 realisations.</summary>
     private static (CmtsslConfig Config, DmtsslNetwork Net, CmtsslBatch Batch) EvaluatedDmtssl(int seed, BeamformerMapping mapping = BeamformerMapping.Paper)
     {
@@ -241,6 +282,7 @@ public class CmtsslModelTests
 
     [TestCase(BeamformerMapping.Paper)]
     [TestCase(BeamformerMapping.Matched)]
+    [TestCase(BeamformerMapping.PowerShares)]
     public void Each_sbs_output_depends_only_on_its_own_channels_and_weights(BeamformerMapping mapping)
     {
         var (_, net, batch) = EvaluatedDmtssl(2, mapping);
@@ -257,6 +299,7 @@ public class CmtsslModelTests
     [TestCase(BeamformerMapping.Paper, false)]
     [TestCase(BeamformerMapping.Matched, false)]
     [TestCase(BeamformerMapping.Matched, true)]
+    [TestCase(BeamformerMapping.PowerShares, false)]
     public void The_explicit_exchange_gives_the_gradient_of_one_shared_graph(BeamformerMapping mapping, bool penalised)
     {
         var config = Small(3, LossScheme.Scheme2, mapping);
