@@ -26,6 +26,9 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
 {
     public const string SumRateMetric = "sum_rate_bps_hz";
 
+    /// <summary>The sum rate of a sample that meets every minimum rate and budget, 0 for one that does not.</summary>
+    public const string FeasibleSumRateMetric = "feasible_sum_rate_bps_hz";
+
     /// <summary>Seed of the realisations the input scale c_H is measured on (distinct from training, validation and test seeds).</summary>
     public const int ScaleSeed = 3_000_001;
 
@@ -152,7 +155,8 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     }
 
     /// <summary>
-    /// Scores in float64: sum rate (primary, raw decision), min-rate met by every user, the fraction of users meeting it,
+    /// Scores in float64: sum rate (primary, raw decision), min-rate met by every user, the sum rate where both
+    /// constraints hold (0 elsewhere), the fraction of users meeting the min rate,
     /// power within every budget (relative tolerance 1e-6), both, mean excess power <c>max(0, P_b − P_max)</c>, mean SBS power, and the sum rate and min-rate
     /// feasibility after projecting each SBS onto its budget (spec §7.3).
     /// </summary>
@@ -170,6 +174,7 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
         {
             [SumRateMetric] = ToArray(t.SumRate),
             ["min_rate_met"] = ToArray(rateMet),
+            [FeasibleSumRateMetric] = ToArray(where(rateMet & powerMet, t.SumRate, zeros_like(t.SumRate))),
             ["users_min_rate_met"] = ToArray(userMet.to_type(ScalarType.Float64).mean(new long[] { -1 })),
             ["power_met"] = ToArray(powerMet),
             ["constraints_met"] = ToArray(rateMet & powerMet),

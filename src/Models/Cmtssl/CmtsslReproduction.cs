@@ -153,7 +153,7 @@ public sealed class CmtsslReproduction
         try
         {
             var result = trainer.Train(network, _request.Progress, metrics, checkpoint, null, info, _request.Cancel);
-            Plots.TrainingCurves(Path.Combine(directory, "training.png"), metrics.Rows.ToList(), new[] { "loss", "validation_" + plugin.ValidationMetric }, $"{name}: training");
+            Plots.TrainingCurves(Path.Combine(directory, "training.png"), metrics.Rows.ToList(), new[] { "loss", "validation_" + trainer.ValidationMetric }, $"{name}: training");
             File.WriteAllText(done, JsonSerializer.Serialize(new { result.Steps, result.WallSeconds, result.BestValidation, result.BestStep, result.FinalLoss }));
             _log($"{name}: trained {result.Steps} steps in {result.WallSeconds:F0} s; best validation sum rate {result.BestValidation:F4} at step {result.BestStep}");
             return new TrainedModel(name, plugin, config, network, result, null);

@@ -221,7 +221,10 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     /// <summary>The columns of the training curve (metrics.csv), in order.</summary>
     public IReadOnlyList<string> MetricsColumns => new[] { "loss", "learning_rate", ValidationColumn, "rss_mb" };
 
-    private string ValidationColumn => "validation_" + _plugin.ValidationMetric;
+    private string ValidationColumn => "validation_" + ValidationMetric;
+
+    /// <summary>The score validation uses: <see cref="TrainingOptions.ValidationMetric"/>, or the plugin's.</summary>
+    public string ValidationMetric => Options.ValidationMetric ?? _plugin.ValidationMetric;
 
     /// <summary>Mean of the primary metric over the validation set, in eval mode without gradients.</summary>
     private double Validate(nn.Module network, List<(TBatch Batch, int Count)> validation)
@@ -234,7 +237,9 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
         {
             using var scope = NewDisposeScope();
             var metrics = _plugin.Score(_plugin.Decide(network, batch, _config), batch);
-            sum += metrics[_plugin.ValidationMetric].Sum();
+            if (!metrics.TryGetValue(ValidationMetric, out var values))
+                throw new ArgumentException($"training.validationMetric = {ValidationMetric} is not a score of {_plugin.Info.Name}; expected one of {string.Join(", ", metrics.Keys)}.");
+            sum += values.Sum();
             count += n;
         }
         network.train();

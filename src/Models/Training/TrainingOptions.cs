@@ -40,6 +40,12 @@ public sealed record TrainingOptions
     public double ClipGradientNorm { get; init; } = 1.0;
     /// <summary>Write a resumable checkpoint every N steps; 0 only at the end.</summary>
     public int CheckpointEvery { get; init; }
+    /// <summary>
+    /// The metric of the plugin's scores that validation, early stop and best-weights selection use (higher is better in
+    /// the plugin's direction); null uses the plugin's own. For example <c>feasible_sum_rate_bps_hz</c> for a constrained
+    /// <c>cmtssl</c> run, so that the kept weights are not simply those of the highest sum rate.
+    /// </summary>
+    public string? ValidationMetric { get; init; }
 
     /// <summary>
     /// The scheduler of <see cref="Schedule"/> for <paramref name="optimizer"/> over <paramref name="steps"/> steps (one
@@ -69,5 +75,6 @@ public sealed record TrainingOptions
         Check(WeightDecay >= 0 && WeightDecay < 1, "weightDecay", WeightDecay, "[0, 1)");
         Check(ClipGradientNorm >= 0 && double.IsFinite(ClipGradientNorm), "clipGradientNorm", ClipGradientNorm, ">= 0 (0 disables)");
         Check(CheckpointEvery >= 0, "checkpointEvery", CheckpointEvery, ">= 0");
+        Check(ValidationMetric is null || ValidationMetric.Length > 0, "validationMetric", ValidationMetric ?? "", "a metric name of the plugin's scores, or null");
     }
 }

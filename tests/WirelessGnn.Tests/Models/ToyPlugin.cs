@@ -100,7 +100,12 @@ public sealed class ToyPlugin : ModelPlugin<ToyConfig, ToyInstance, ToyBatch>
     public override IReadOnlyDictionary<string, double[]> Score(Tensor decision, ToyBatch batch)
     {
         var parts = batch.Graphs.Sparse.Nodes("ms").Split((decision - batch.Target).square().unsqueeze(-1));
-        return new Dictionary<string, double[]> { ["neg_mse"] = parts.Select(p => -p.mean().item<float>() * 1.0).ToArray() };
+        var absolute = batch.Graphs.Sparse.Nodes("ms").Split((decision - batch.Target).abs().unsqueeze(-1));
+        return new Dictionary<string, double[]>
+        {
+            ["neg_mse"] = parts.Select(p => -p.mean().item<float>() * 1.0).ToArray(),
+            ["neg_mae"] = absolute.Select(p => -p.mean().item<float>() * 1.0).ToArray(),
+        };
     }
 
     public override IReadOnlyList<Baseline<ToyInstance>> Baselines(ToyConfig config) =>

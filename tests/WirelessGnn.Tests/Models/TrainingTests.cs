@@ -51,6 +51,22 @@ public class TrainingTests
     }
 
     [Test]
+    public void Validation_can_use_another_score_and_names_the_key_when_the_score_does_not_exist()
+    {
+        var plain = Train(new ToyConfig(), 1).Result;
+        var config = new ToyConfig { Training = new ToyConfig().Training with { ValidationMetric = "neg_mae" } };
+        var mae = Train(config, 1).Result;
+        Assert.That(mae.Losses, Is.EqualTo(plain.Losses), "the metric changes what is measured, not the training");
+        Assert.That(mae.Validations.Select(v => v.Value), Is.Not.EqualTo(plain.Validations.Select(v => v.Value)));
+        Assert.That(mae.BestValidation, Is.EqualTo(mae.Validations.Max(v => v.Value)));
+        var plugin = new ToyPlugin();
+        Assert.That(new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, 1).MetricsColumns, Does.Contain("validation_neg_mae"));
+        var bogus = new ToyConfig { Training = new ToyConfig().Training with { ValidationMetric = "bogus" } };
+        var error = Assert.Throws<ArgumentException>(() => Train(bogus, 1));
+        Assert.That(error!.Message, Does.Contain("training.validationMetric").And.Contain("neg_mse"));
+    }
+
+    [Test]
     public void Same_seed_gives_the_same_numbers_and_another_seed_does_not()
     {
         var a = Train(new ToyConfig(), 5);
