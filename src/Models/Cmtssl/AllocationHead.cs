@@ -104,10 +104,17 @@ public static class AllocationHead
     /// </summary>
     public static (Tensor Re, Tensor Im) MatchedBeams(Tensor hr, Tensor hi, Tensor cr, Tensor ci)
     {
-        var norm = (hr.square() + hi.square()).sum(new long[] { -2, -1 }).sqrt().clamp_min(1e-30).unsqueeze(-1);   // [S, b, N, I, 1]
+        var norm = MecCellFreeTensors.LinkGains(hr, hi).sqrt().clamp_min(1e-30).unsqueeze(-1);                           // [S, b, N, I, 1]
         var scale = Math.Sqrt(hr.shape[4]) / norm;
+        var (dr, di) = ChannelTimesCombiner(hr, hi, cr, ci);
+        return (dr * scale, di * scale);
+    }
+
+    /// <summary><c>H c</c> per link: channels <c>[S, b, N, I, M_t, M_r]</c>, combiners <c>[S, b, N, I, M_r]</c>; <c>[S, b, N, I, M_t]</c> (real, imaginary).</summary>
+    private static (Tensor Re, Tensor Im) ChannelTimesCombiner(Tensor hr, Tensor hi, Tensor cr, Tensor ci)
+    {
         var (r, c) = (cr.unsqueeze(-2), ci.unsqueeze(-2));                                                               // [S, b, N, I, 1, M_r]
-        return (((hr * r - hi * c).sum(-1)) * scale, ((hr * c + hi * r).sum(-1)) * scale);
+        return ((hr * r - hi * c).sum(-1), (hr * c + hi * r).sum(-1));
     }
 
     /// <summary>
@@ -118,10 +125,9 @@ public static class AllocationHead
     /// </summary>
     public static (Tensor Re, Tensor Im) SharedBeams(Tensor hr, Tensor hi, Tensor cr, Tensor ci, Tensor shareOutputs, double budgetW)
     {
-        var (r, c) = (cr.unsqueeze(-2), ci.unsqueeze(-2));                                                               // [S, b, N, I, 1, M_r]
-        Tensor dr = (hr * r - hi * c).sum(-1), di = (hr * c + hi * r).sum(-1);                                            // H c
+        var (dr, di) = ChannelTimesCombiner(hr, hi, cr, ci);
         var length = (dr.square() + di.square()).sum(-1, keepdim: true).sqrt().clamp_min(1e-30);
-        var gain = (hr.square() + hi.square()).sum(new long[] { -2, -1 }).clamp_min(1e-30);                              // [S, b, N, I]
+        var gain = MecCellFreeTensors.LinkGains(hr, hi).clamp_min(1e-30);                                                 // [S, b, N, I]
         var logits = gain.log() + ShareLogitRange * (2 * shareOutputs - 1);
         var shares = logits.flatten(2).softmax(-1).reshape(gain.shape);
         var amplitude = (budgetW * shares).sqrt().unsqueeze(-1) / length;

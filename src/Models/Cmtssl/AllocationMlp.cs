@@ -1,5 +1,6 @@
 using TorchSharp;
 using WirelessGnn.Layers;
+using WirelessGnn.Problems.MecCellFree;
 using static TorchSharp.torch;
 
 namespace WirelessGnn.Models.Cmtssl;
@@ -58,7 +59,7 @@ public sealed class AllocationMlp : nn.Module<Tensor, Tensor, Tensor>
         var x = cat(new[] { channelRe.flatten(1), channelIm.flatten(1) }, 1) / inputScale;
         if (!linkGains) return x;
         long units = channelRe.shape[^1] * channelRe.shape[^2];
-        var gains = (channelRe.square() + channelIm.square()).sum(new long[] { -2, -1 }).flatten(1) / (units * inputScale.square());
+        var gains = MecCellFreeTensors.LinkGains(channelRe, channelIm).flatten(1) / (units * inputScale.square());
         return cat(new[] { x, gains.clamp_min(1e-30).log10() }, 1);
     }
 

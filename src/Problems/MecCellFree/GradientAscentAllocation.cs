@@ -45,7 +45,7 @@ public static class GradientAscentAllocation
         options.Validate();
         Tensor hr = problem.ChannelRe, hi = problem.ChannelIm;                                   // [S, B, N, I, M_t, M_r]
         long links = hr.shape[2] * hr.shape[3];
-        var norm = (hr.square() + hi.square()).sum(new long[] { -2, -1 }).sqrt().clamp_min(1e-30).unsqueeze(-1);
+        var norm = MecCellFreeTensors.LinkGains(hr, hi).sqrt().clamp_min(1e-30).unsqueeze(-1);
         double amplitude = Math.Sqrt(problem.PowerMaxW / links);
         var beamRe = nn.Parameter((hr.select(-1, 0) / norm * amplitude).detach().clone());
         var beamIm = nn.Parameter((hi.select(-1, 0) / norm * amplitude).detach().clone());

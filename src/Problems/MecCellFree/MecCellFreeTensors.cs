@@ -26,6 +26,13 @@ public sealed class MecCellFreeTensors : IDisposable
     public long TxAntennas => ChannelRe.shape[4];
     public long RxAntennas => ChannelRe.shape[5];
 
+    /// <summary>
+    /// The link gains <c>‖H^b_{n,i}‖_F²</c> of channels <c>[…, M_t, M_r]</c> (real and imaginary parts, e.g. one SBS's
+    /// slice), <c>[…]</c>.
+    /// </summary>
+    public static Tensor LinkGains(Tensor channelRe, Tensor channelIm) =>
+        (channelRe.square() + channelIm.square()).sum(new long[] { -2, -1 });
+
     public static MecCellFreeTensors From(IReadOnlyList<MecCellFreeInstance> instances, MecCellFreeConfig config, Device device, ScalarType dtype = ScalarType.Float32)
     {
         if (instances.Count == 0) throw new ArgumentException("instances: an empty batch; expected at least one realisation.", nameof(instances));
