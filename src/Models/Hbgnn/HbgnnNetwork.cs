@@ -21,9 +21,11 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
     public const string TemperatureBuffer = "temperature";
 
     private readonly TorchSharp.Modules.ModuleList<BipartiteAggregation> layers = new();
-    private readonly TorchSharp.Modules.Linear powerHead, associationHead;
+    private readonly TorchSharp.Modules.Linear powerHead;
+    private readonly TorchSharp.Modules.Linear? associationHead;
     private readonly Mlp? edgeScorer;
     private readonly int candidates;
+    private readonly double powerLogitGain;
 
     public HbgnnNetwork(HbgnnConfig config, HetNetGraph graph) : base(nameof(HbgnnNetwork))
     {
@@ -40,10 +42,12 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
             widths = new Dictionary<string, int> { [HetNetGraph.Ue] = layer.OutputWidth(HetNetGraph.Ue), [HetNetGraph.Bs] = layer.OutputWidth(HetNetGraph.Bs) };
         }
         powerHead = nn.Linear(widths[HetNetGraph.Bs], 1);
-        associationHead = nn.Linear(widths[HetNetGraph.Ue], graph.Candidates);
         candidates = graph.Candidates;
+        powerLogitGain = config.PowerLogitGain;
         if (config.UaHead == UaHead.EdgeScorer)
             edgeScorer = new Mlp(new[] { widths[HetNetGraph.Ue] + widths[HetNetGraph.Bs] + 1, config.KernelHidden, 1 }, activateLast: false);
+        else
+            associationHead = nn.Linear(widths[HetNetGraph.Ue], graph.Candidates);
         RegisterComponents();
         register_buffer(TemperatureBuffer, tensor(config.InitialTemperature, float32).DetachFromDisposeScope());
         using var noGrad = no_grad();
@@ -74,9 +78,9 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
         var ues = graph.Nodes(HetNetGraph.Ue);
         var bss = graph.Nodes(HetNetGraph.Bs);
         var scores = edgeScorer is null
-            ? ues.ToPadded(ues.Nodewise(associationHead, h[HetNetGraph.Ue]))
+            ? ues.ToPadded(ues.Nodewise(associationHead!, h[HetNetGraph.Ue]))
             : EdgeScores(ues.ToPadded(h[HetNetGraph.Ue]), bss.ToPadded(h[HetNetGraph.Bs]), ues.ToPadded(graph.Features(HetNetGraph.Ue)), candidateBs);
-        var power = bss.ToPadded(bss.Nodewise(powerHead, h[HetNetGraph.Bs]).sigmoid()).squeeze(-1);
+        var power = bss.ToPadded(bss.Nodewise(powerHead, h[HetNetGraph.Bs]).mul(powerLogitGain).sigmoid()).squeeze(-1);
         return (scores, power);
     }
 

@@ -287,4 +287,62 @@ public class HbgnnModelTests
         }
         Assert.That(Losses(), Is.EqualTo(Losses()));
     }
+
+    [Test]
+    public void Power_logit_gain_multiplies_the_power_heads_logit()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(21);
+        var plain = (HbgnnNetwork)Plugin.CreateNetwork(Config with { PowerLogitGain = 1 });
+        var gained = (HbgnnNetwork)Plugin.CreateNetwork(Config with { PowerLogitGain = 7 });
+        gained.load_state_dict(plain.state_dict());
+        var scenes = Scenes(2, 22);
+        using var batch = Plugin.Prepare(scenes, Config, CPU);
+        using var noGrad = no_grad();
+        var real = batch.MaxPower.gt(0);
+        Tensor Logit(HbgnnNetwork n)
+        {
+            var f = (HbgnnPlugin.Forward(n, batch).Power / batch.MaxPower.clamp_min(1e-30)).to(ScalarType.Float64).clamp(1e-12, 1 - 1e-12);
+            return (f / (1 - f)).log().masked_select(real);
+        }
+        TensorAssert.Close(Logit(plain) * 7, Logit(gained), 1e-2, "logit(p/p_max) scales by the gain");
+        Assert.Catch<ArgumentException>(() => (Config with { PowerLogitGain = 0 }).Validate());
+    }
+
+    [Test]
+    public void Supervised_cross_entropy_at_T_1_ignores_the_output_temperature()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(23);
+        var scenes = Scenes(2, 24);
+        double Loss(bool atOutput, double temperature)
+        {
+            var config = Config with { Labels = LabelSource.Maramp, SupervisedWeight = 1, RateWeight = 0, SupervisedAtOutputTemperature = atOutput };
+            torch.manual_seed(23);
+            var network = (HbgnnNetwork)Plugin.CreateNetwork(config);
+            network.Temperature = temperature;
+            using var batch = Plugin.Prepare(scenes, config, CPU);
+            return Plugin.Loss(network, batch, config).item<float>();
+        }
+        Assert.That(Loss(false, 0.01), Is.EqualTo(Loss(false, 1)).Within(1e-5));
+        Assert.That(Loss(true, 0.01), Is.Not.EqualTo(Loss(true, 1)).Within(1e-3), "at the output temperature T matters");
+    }
+
+    [Test]
+    public void Relaxed_ascent_returns_a_feasible_decision_over_the_candidates_well_above_MARAMP()
+    {
+        using var scope = NewDisposeScope();
+        var config = Config with { AscentMaxIterations = 200 };
+        foreach (var scene in Scenes(2, 25, config))
+        {
+            var decision = RelaxedAscent.Solve(Plugin, scene, config);
+            decision.CheckFeasible(scene);
+            var lists = Plugin.GraphOf(scene, Plugin.Graph(config)).Candidates;
+            for (int i = 0; i < scene.Ues; i++) Assert.That(lists[i], Does.Contain(decision.Association[i]), $"UE {i} served by a candidate");
+            double ascent = GlobalRateOracle.Rate(scene, decision), maramp = GlobalRateOracle.Rate(scene, Maramp.Solve(scene));
+            Assert.That(ascent, Is.GreaterThan(2 * maramp), "ascent on the relaxed rate leaves MARAMP far behind");
+        }
+        Assert.That(Plugin.Baselines(config with { Baselines = new[] { RelaxedAscent.Name } }).Single().Name, Is.EqualTo(RelaxedAscent.Name));
+        Assert.Catch<ArgumentException>(() => (config with { Baselines = new[] { "nonsense" } }).Validate());
+    }
 }
