@@ -96,6 +96,9 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
         {
             Checkpoint.Load(resumeFrom, network);
             startStep = Checkpoint.LoadTrainingState(Checkpoint.TrainingStatePath(resumeFrom), optimizer);
+            // The restored state carries the rate of the step it stopped at; the schedulers are chained (each step scales
+            // the current rate), so replay them from the configured base rate, or a Step schedule decays twice.
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = Options.LearningRate;
             for (long s = 0; s < startStep; s++) schedule?.step();
         }
 

@@ -78,9 +78,21 @@ public class TrainingTests
     }
 
     [Test]
-    public void Resuming_from_a_checkpoint_continues_exactly_where_training_stopped()
+    public void Resuming_with_another_learning_rate_uses_the_configured_one()
     {
-        var config = new ToyConfig { Training = new ToyConfig().Training with { Steps = 20, ValidateEvery = 20, Schedule = LearningRateSchedule.Constant } };
+        var config = new ToyConfig { Training = new ToyConfig().Training with { Steps = 20, ValidateEvery = 10, Schedule = LearningRateSchedule.Constant } };
+        var half = Path.Combine(_directory, "rate.safetensors");
+        var first = Train(config with { Training = config.Training with { Steps = 10 } }, 3, checkpoint: half);
+        var frozen = Train(config with { Training = config.Training with { LearningRate = 1e-12 } }, 3, resume: half);
+        var moved = Train(config, 3, resume: half);
+        Assert.That(Weights(frozen.Network), Is.EqualTo(Weights(first.Network)).Within(1e-6), "a rate of 1e-12 leaves the weights where they were");
+        Assert.That(Weights(moved.Network), Is.Not.EqualTo(Weights(first.Network)).Within(1e-6));
+    }
+
+    [Test]
+    public void Resuming_from_a_checkpoint_continues_exactly_where_training_stopped([Values(LearningRateSchedule.Constant, LearningRateSchedule.Step)] LearningRateSchedule schedule)
+    {
+        var config = new ToyConfig { Training = new ToyConfig().Training with { Steps = 20, ValidateEvery = 20, Schedule = schedule, StepEvery = 4, StepDecay = 0.5 } };
         var straight = Train(config, 3);
         var half = Path.Combine(_directory, "half.safetensors");
         Train(config with { Training = config.Training with { Steps = 10, ValidateEvery = 10 } }, 3, checkpoint: half);
