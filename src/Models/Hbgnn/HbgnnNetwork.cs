@@ -8,7 +8,7 @@ namespace WirelessGnn.Models.Hbgnn;
 /// <summary>
 /// HBGNN (spec §4): <see cref="HbgnnConfig.Layers"/> bipartite-aggregation layers (1st- and 2nd-order sum kernels per node
 /// type, each <c>Linear → ReLU → Linear → ReLU</c>, L2-normalised node embeddings), a power head on the BS nodes
-/// (<c>sigmoid(w·h_j + b)</c>, the fraction of p_max,j) and an association head on the UE nodes (<c>z_i = W h_i + b ∈ ℝ^K</c>,
+/// (<c>sigmoid(g·(w·h_j + b))</c>, the fraction of p_max,j, g = <see cref="HbgnnConfig.PowerLogitGain"/>) and an association head on the UE nodes (<c>z_i = W h_i + b ∈ ℝ^K</c>,
 /// one score per candidate slot). Weights Glorot-uniform, biases zero (spec §5.2). The softmax temperature of §4.5 is a
 /// buffer, so checkpoints carry it from GRL to SRL.
 /// With <see cref="UaHead.EdgeScorer"/> (not in the paper) each candidate edge is scored from both ends instead:
