@@ -126,9 +126,9 @@ public sealed class HbgnnReproduction
         return (network, result, metrics.Rows.ToList());
     }
 
-    private List<SrlResult> Srl(HbgnnNetwork network, IReadOnlyList<HetNetScene> scenes, HbgnnConfig config)
+    private List<AscentResult> Srl(HbgnnNetwork network, IReadOnlyList<HetNetScene> scenes, HbgnnConfig config)
     {
-        var results = new List<SrlResult>();
+        var results = new List<AscentResult>();
         var last = Stopwatch.StartNew();
         foreach (var scene in scenes)
         {
@@ -165,7 +165,7 @@ public sealed class HbgnnReproduction
 
     private static string Label(string m) => m.ToUpperInvariant();
 
-    private static void TableIII(Dictionary<string, double[]> rates, List<SrlResult> srl, StringBuilder s, Dictionary<string, object?> json)
+    private static void TableIII(Dictionary<string, double[]> rates, List<AscentResult> srl, StringBuilder s, Dictionary<string, object?> json)
     {
         double juapc = rates.TryGetValue("juapcmwser", out var j) ? j.Average() : double.NaN;
         double paperJuapc = HbgnnPaper.Tables["juapcmwser"].Rate;
@@ -228,7 +228,7 @@ public sealed class HbgnnReproduction
     }
 
     /// <summary>Fig. 10: CDF of the per-UE effective rates of every method on the same scenes.</summary>
-    private string Fig10(HbgnnNetwork network, IReadOnlyList<HetNetScene> scenes, List<SrlResult> srl, HbgnnConfig config, List<string> baselines)
+    private string Fig10(HbgnnNetwork network, IReadOnlyList<HetNetScene> scenes, List<AscentResult> srl, HbgnnConfig config, List<string> baselines)
     {
         var samples = new Dictionary<string, double[]>();
         using (var scope = NewDisposeScope())
@@ -247,7 +247,7 @@ public sealed class HbgnnReproduction
         return path;
     }
 
-    private static void Goals(Dictionary<string, double[]> rates, Dictionary<string, double[]> seconds, double latency, List<SrlResult> srl, Dictionary<string, object?> json, StringBuilder s)
+    private static void Goals(Dictionary<string, double[]> rates, Dictionary<string, double[]> seconds, double latency, List<AscentResult> srl, Dictionary<string, object?> json, StringBuilder s)
     {
         double R(string m) => rates.TryGetValue(m, out var v) && v.Length > 0 ? v.Average() : double.NaN;
         double T(string m) => seconds.TryGetValue(m, out var v) && v.Length > 0 ? v.Average() : double.NaN;

@@ -7,7 +7,7 @@ namespace WirelessGnn.Models.Hbgnn;
 /// <summary>What a per-scene ascent did on one scene.</summary>
 /// <param name="Decision">The best hard decision seen (serving BSs then powers, the scene's own sizes).</param>
 /// <param name="Rate">Its global rate; <paramref name="InitialRate"/> is the starting point's (iteration 0).</param>
-public sealed record SrlResult(double[] Decision, double Rate, double InitialRate, int Iterations, double Seconds);
+public sealed record AscentResult(double[] Decision, double Rate, double InitialRate, int Iterations, double Seconds);
 
 /// <summary>How long a <see cref="SceneAscent"/> runs: Adam rate, iteration cap, window l and relative bound e (spec §5.3).</summary>
 public sealed record AscentSettings(double LearningRate, int MaxIterations, int Window, double Tolerance);
@@ -24,7 +24,7 @@ public static class SceneAscent
     /// <param name="forward">The slot scores <c>[1, I, K]</c> and powers in watts <c>[1, J]</c> of the current parameters.</param>
     /// <param name="temperature">Reads the softmax temperature (the network's buffer for SRL).</param>
     /// <param name="setTemperature">Stores the next step's temperature.</param>
-    public static SrlResult Run(HbgnnBatch batch, IEnumerable<TorchSharp.Modules.Parameter> parameters, Func<(Tensor Scores, Tensor Power)> forward,
+    public static AscentResult Run(HbgnnBatch batch, IEnumerable<TorchSharp.Modules.Parameter> parameters, Func<(Tensor Scores, Tensor Power)> forward,
         Func<double> temperature, Action<double> setTemperature, AscentSettings settings, HbgnnConfig config)
     {
         if (batch.Scenes.Count != 1) throw new ArgumentException($"batch: {batch.Scenes.Count} scenes; the ascent runs on exactly one.", nameof(batch));
@@ -62,6 +62,6 @@ public static class SceneAscent
         }
         var row = best!;
         var vector = row.Take(scene.Ues).Concat(row.Skip((int)batch.Ues).Take(scene.Bss)).ToArray();
-        return new SrlResult(vector, bestRate, initial, iteration, clock.Elapsed.TotalSeconds);
+        return new AscentResult(vector, bestRate, initial, iteration, clock.Elapsed.TotalSeconds);
     }
 }

@@ -12,7 +12,7 @@ namespace WirelessGnn.Models.Hbgnn;
 /// </summary>
 public static class SrlFineTuning
 {
-    public static SrlResult Run(HbgnnPlugin plugin, HbgnnNetwork grl, HetNetScene scene, HbgnnConfig config, Device device)
+    public static AscentResult Run(HbgnnPlugin plugin, HbgnnNetwork grl, HetNetScene scene, HbgnnConfig config, Device device)
     {
         using var network = (HbgnnNetwork)plugin.CreateNetwork(config);
         network.to(device);
