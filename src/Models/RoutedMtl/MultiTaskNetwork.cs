@@ -13,7 +13,7 @@ namespace WirelessGnn.Models.RoutedMtl;
 /// </summary>
 public abstract class MultiTaskNetwork : nn.Module
 {
-    private readonly Tensor dualVariables;
+    private readonly Tensor dualVariables, dualIntegral;
     private readonly double delayPower, capacityPower;
 
     protected MultiTaskNetwork(string name, RoutedMtlConfig config) : base(name)
@@ -23,12 +23,20 @@ public abstract class MultiTaskNetwork : nn.Module
         capacityPower = config.Capacity.MaxPower;
         dualVariables = zeros(Tasks.Count, config.MaxBands);
         register_buffer("duals", dualVariables);
+        dualIntegral = zeros(Tasks.Count, config.MaxBands);
+        register_buffer("dual_integral", dualIntegral);
     }
 
     public IReadOnlyList<MtlTask> Tasks { get; }
 
     /// <summary>The dual variables λ <c>[Tasks, max N]</c>; task i uses the first C_i entries of row i.</summary>
     public Tensor Duals => dualVariables;
+
+    /// <summary>
+    /// The integral part of the duals <c>[Tasks, max N]</c> (equal to <see cref="Duals"/> unless
+    /// <see cref="RoutedMtlConfig.DualProportionalGain"/> &gt; 0).
+    /// </summary>
+    public Tensor DualIntegral => dualIntegral;
 
     /// <summary>Output units of a task (after the head; the decision is the first N_i of them).</summary>
     public virtual int OutputWidth(MtlTask task) => task.Bands;

@@ -81,7 +81,8 @@ public sealed class MultiTaskTrainer : IDisposable
                 optimizer.step();
                 schedule?.step();
                 using (no_grad())
-                    foreach (var (task, means) in constraints) DualStep(network.Duals[task.Index].narrow(0, 0, means.shape[0]), means, _config);
+                    foreach (var (task, means) in constraints)
+                        DualStep(network.Duals[task.Index].narrow(0, 0, means.shape[0]), network.DualIntegral[task.Index].narrow(0, 0, means.shape[0]), means, _config);
             }
             clock.Stop();
             if (step % _config.Training.ValidateEvery == 0 || step == steps)
@@ -94,16 +95,18 @@ public sealed class MultiTaskTrainer : IDisposable
     }
 
     /// <summary>
-    /// The dual step of one task in place: projected <c>λ ← max(0, λ + η·mean f)</c>, or as printed
-    /// <c>λ ← λ + η·max(0, mean f)</c> (spec §2.3).
+    /// The dual step of one task in place (spec §2.3): the integral part moves by projected ascent
+    /// <c>I ← max(0, I + η·mean f)</c>, or as printed <c>I ← I + η·max(0, mean f)</c>, and the duals used by the loss are
+    /// <c>λ = max(0, I + K_p·mean f)</c> with <c>K_p</c> = <see cref="RoutedMtlConfig.DualProportionalGain"/> (so λ = I for K_p = 0).
     /// </summary>
-    public static void DualStep(Tensor duals, Tensor constraintMeans, RoutedMtlConfig config)
+    public static void DualStep(Tensor duals, Tensor integral, Tensor constraintMeans, RoutedMtlConfig config)
     {
         using var noGrad = no_grad();
         var next = config.DualUpdate == DualUpdate.Projected
-            ? (duals + config.DualStep * constraintMeans).clamp_min(0)
-            : duals + config.DualStep * constraintMeans.clamp_min(0);
-        duals.copy_(next);
+            ? (integral + config.DualStep * constraintMeans).clamp_min(0)
+            : integral + config.DualStep * constraintMeans.clamp_min(0);
+        integral.copy_(next);
+        duals.copy_(config.DualProportionalGain > 0 ? (next + config.DualProportionalGain * constraintMeans).clamp_min(0) : next);
     }
 
     /// <summary>Test metric of each curve task among <paramref name="tasks"/>: delay MSE (ms²) or capacity with its violation.</summary>

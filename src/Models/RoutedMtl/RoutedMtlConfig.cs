@@ -97,6 +97,11 @@ public sealed record RoutedMtlConfig : IPluginConfig
     public double DualStep { get; init; } = 1e-3;
     public DualUpdate DualUpdate { get; init; } = DualUpdate.Projected;
     /// <summary>
+    /// Proportional gain K_p of the dual update, [0, 100] (0: plain dual ascent). The duals used by the loss are
+    /// <c>max(0, I + K_p·mean f)</c> with I the dual-ascent integral, a PI controller on the constraint (Stooke et al., 2020).
+    /// </summary>
+    public double DualProportionalGain { get; init; }
+    /// <summary>
     /// Safety margin of the learned capacity policies, [0, 0.5): training (loss and dual step) holds the average power
     /// to <c>(1 − margin)·P_av</c>, scoring to P_av. Our choice, not the paper's (0 gives the literal constraint): a
     /// primal-dual learner ends at the boundary with each band's test-set mean power scattered a few per cent on either
@@ -177,6 +182,7 @@ public sealed record RoutedMtlConfig : IPluginConfig
         Require.InRange(BaselineSteps, 1, 10_000_000, "baselineSteps");
         Require.InRange(TasksPerStep, 0, Tasks.Count, "tasksPerStep");
         Require.Valid(DualStep > 0 && DualStep <= 1, "dualStep", DualStep, "(0, 1]");
+        Require.Valid(DualProportionalGain is >= 0 and <= 100, "dualProportionalGain", DualProportionalGain, "[0, 100]");
         Require.Valid(ConstraintMargin is >= 0 and < 0.5, "constraintMargin", ConstraintMargin, "[0, 0.5)");
         Require.Valid(Enum.IsDefined(DelayLoss), "delayLoss", DelayLoss, "normalisedMse or mse");
         Require.Valid(Enum.IsDefined(RouterActivation), "routerActivation", RouterActivation, "none, reLU, leakyReLU, tanh or sigmoid");

@@ -69,12 +69,26 @@ public sealed class RoutedMtlPluginTests
         var config = new RoutedMtlConfig { DualStep = 0.1 };
         var satisfied = tensor(new float[] { -0.2f, -0.5f, -0.01f });
         var lambda = tensor(new float[] { 0.3f, 0.02f, 0f });
-        MultiTaskTrainer.DualStep(lambda, satisfied, config);
+        var integral = lambda.clone();
+        MultiTaskTrainer.DualStep(lambda, integral, satisfied, config);
         Assert.That(lambda.data<float>().ToArray(), Is.EqualTo(new[] { 0.28f, 0f, 0f }).Within(1e-7), "projected: decreases to ≥ 0");
+        Assert.That(integral.data<float>().ToArray(), Is.EqualTo(lambda.data<float>().ToArray()), "without a proportional gain λ is the integral");
         var printed = config with { DualUpdate = DualUpdate.PaperAsPrinted };
         var mu = tensor(new float[] { 0.3f, 0.02f, 0f });
-        MultiTaskTrainer.DualStep(mu, tensor(new float[] { -0.2f, 0.5f, -0.01f }), printed);
+        MultiTaskTrainer.DualStep(mu, mu.clone(), tensor(new float[] { -0.2f, 0.5f, -0.01f }), printed);
         Assert.That(mu.data<float>().ToArray(), Is.EqualTo(new[] { 0.3f, 0.07f, 0f }).Within(1e-7), "as printed: never decreases");
+    }
+
+    [Test]
+    public void A_proportional_gain_adds_the_current_excess_to_the_integral_and_stays_non_negative()
+    {
+        using var scope = NewDisposeScope();
+        var config = new RoutedMtlConfig { DualStep = 0.1, DualProportionalGain = 2 };
+        var lambda = zeros(3);
+        var integral = tensor(new float[] { 0.3f, 0.02f, 0.1f });
+        MultiTaskTrainer.DualStep(lambda, integral, tensor(new float[] { 0.2f, -0.5f, -0.01f }), config);
+        Assert.That(integral.data<float>().ToArray(), Is.EqualTo(new[] { 0.32f, 0f, 0.099f }).Within(1e-7), "the integral is plain projected ascent");
+        Assert.That(lambda.data<float>().ToArray(), Is.EqualTo(new[] { 0.72f, 0f, 0.079f }).Within(1e-6), "λ = max(0, I + K_p·f)");
     }
 
     [Test]
