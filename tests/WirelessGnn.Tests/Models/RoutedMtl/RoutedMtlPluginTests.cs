@@ -66,7 +66,7 @@ public sealed class RoutedMtlPluginTests
     public void The_dual_step_is_projected_by_default_and_never_decreases_as_printed()
     {
         using var scope = NewDisposeScope();
-        var config = new RoutedMtlConfig { DualStep = 0.1 };
+        var config = new RoutedMtlConfig { DualStep = 0.1, DualProportionalGain = 0 };
         var satisfied = tensor(new float[] { -0.2f, -0.5f, -0.01f });
         var lambda = tensor(new float[] { 0.3f, 0.02f, 0f });
         var integral = lambda.clone();
