@@ -112,7 +112,8 @@ public sealed class RoutedMtlReproduction
         summary.AppendLine();
         summary.AppendLine($"Choices where we differ from the spec's [R] (config keys): routerActivation = {config.RouterActivation} (spec: ReLU), " +
                            $"delayLoss = {config.DelayLoss} (spec: Mse), training.schedule = {config.Training.Schedule} (spec: Constant), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
-                           $"{1 - config.ConstraintMargin:0.###}·P_av; the violation below is against P_av).");
+                           $"{1 - config.ConstraintMargin:0.###}·P_av; the violation below is against P_av), dualProportionalGain = {config.DualProportionalGain:0.###} " +
+                           "(spec: 0, plain dual ascent).");
         summary.AppendLine();
         var json = new Dictionary<string, object?>();
         TableII(config, results, summary, json);
