@@ -110,6 +110,11 @@ public sealed record CfHgnnConfig : IPluginConfig
     public int TestInstances { get; init; } = 1000;
     /// <summary>Score QT-SCA on the test layouts too (about a second per layout; solutions are cached per layout seed).</summary>
     public bool IncludeQtSca { get; init; } = true;
+    /// <summary>
+    /// QT-SCA's answer on a QoS-infeasible layout: best-effort QoS (default, ours) or the spec's phase-I point (A20,
+    /// <c>PhaseOnePoint</c>). Either way the layout counts as QoS-infeasible and is left out of the percentages.
+    /// </summary>
+    public QtScaInfeasibleFallback QtScaFallback { get; init; } = QtScaInfeasibleFallback.BestEffortQos;
     /// <summary>Folder for cached datasets and QT-SCA solutions; empty: no cache.</summary>
     public string CacheDirectory { get; init; } = "runs/cache";
 
@@ -139,6 +144,7 @@ public sealed record CfHgnnConfig : IPluginConfig
         Require.Valid(QosMargin is >= 0 and <= 1, "qosMargin", QosMargin, "[0, 1]");
         Require.Valid(LossEpsilon is >= 0 and <= 1e-3, "lossEpsilon", LossEpsilon, "[0, 1e-3] W");
         Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
+        Require.Valid(Enum.IsDefined(QtScaFallback), "qtScaFallback", QtScaFallback, "PhaseOnePoint or BestEffortQos");
         Reproduction.Validate();
         Training.Validate();
     }

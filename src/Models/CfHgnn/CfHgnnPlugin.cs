@@ -250,9 +250,11 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
     /// <summary>QT-SCA (spec §4.1), with its solutions cached per layout seed under <see cref="CfHgnnConfig.CacheDirectory"/>.</summary>
     public static Baseline<MddCellFreeInstance> QtScaBaseline(CfHgnnConfig config)
     {
-        var baseline = new Baseline<MddCellFreeInstance>("qt_sca", (x, _) => QtSca.Solve(x).Powers.ToVector());
+        var options = new QtScaOptions { InfeasibleFallback = config.QtScaFallback };
+        var baseline = new Baseline<MddCellFreeInstance>("qt_sca", (x, _) => QtSca.Solve(x, options).Powers.ToVector());
         if (string.IsNullOrEmpty(config.CacheDirectory)) return baseline;
-        var cache = new SolutionCache(config.CacheDirectory, "qt_sca-v1", ConfigBinder.ToJson(config.Problem).ToJsonString());
+        // v2: the fallback on QoS-infeasible layouts became a setting (v1 solutions were the phase-I points).
+        var cache = new SolutionCache(config.CacheDirectory, $"qt_sca-v2-{config.QtScaFallback}", ConfigBinder.ToJson(config.Problem).ToJsonString());
         string Key(MddCellFreeInstance x) => $"{x.Aps}x{x.Mss}x{x.DlSubcarriers}x{x.UlSubcarriers}_{x.Seed}";
         return baseline with
         {

@@ -12,18 +12,21 @@ namespace WirelessGnn.Problems.MddCellFree;
 /// phase I (21xz): c = ϖ/ψ = 1; repeat { max Σα s.t. α ≤ 0, q_k(x) ≥ α_k, budgets;  c ← a(x)/B(x) (tight) }
 ///                 until min α ≥ −1e−9 and every SINR_k &gt; γ_k (or MaxPhaseOneRounds, or a round that reduces the
 ///                 violation Σ_k min(0, SINR_k − γ_k) by less than PhaseOneStallTolerance relative: "QoS-infeasible",
-///                 A20: return the phase-I point of least violation)
+///                 then per <see cref="QtScaOptions.InfeasibleFallback"/>: return the phase-I point of least
+///                 violation (A20), or by default go on from it with the QoS of each missed term dropped: γ_k = 0)
 /// repeat          z = sqrt(A)/B = a(x)/B(x);  c = ϖ/ψ at the tight point = a(x)/B(x)
 ///                 x ← argmax (1/M_sum) Σ ln(1 + 2z a(x) − z² B(x)) s.t. budgets (8b)/(8c), q_k(x) ≥ 0     (21xy)
 /// until |ΔΛ| ≤ Tolerance·|Λ| or MaxIterations
 /// </code>
 /// with <c>q_k(x) = 2c_k a_k(x) − c_k² B_k(x) − γ_k</c>: the SCA constraint (21w) with ϖ, ψ eliminated
-/// (<see cref="QtScaSubproblem"/> says why that is exact). Every iterate is feasible for (19)–(20) because
+/// (<see cref="QtScaSubproblem"/> says why that is exact). Every iterate is feasible for (19)–(20) (for the kept
+/// thresholds on a QoS-infeasible layout) because
 /// <c>a²/B ≥ 2ca − c²B</c> for every c (the SCA bound), and Λ is non-decreasing up to the sub-solve tolerance:
 /// <c>Λ(p⁺) ≥ f_QT(p⁺, z) ≥ f_QT(p, z) = Λ(p)</c>. Powers on pairs an AP does not serve are fixed to 0 (Case 2).
 /// </summary>
 public static class QtSca
 {
+
     /// <summary>Runs phase I and Algorithm 1 on one layout.</summary>
     public static QtScaResult Solve(MddCellFreeInstance instance, QtScaOptions? options = null)
     {
@@ -96,11 +99,24 @@ public static class QtSca
         }
 
         var trace = new List<double>();
-        if (!feasible)
+        if (!feasible && options.InfeasibleFallback == QtScaInfeasibleFallback.PhaseOnePoint)
         {
             var fallback = form.ToPowers(best);
             trace.Add(SpectralEfficiencyOracle.SpectralEfficiency(instance, fallback));
             return new QtScaResult(fallback, trace, 0, rounds, false, false, slack, newton, unconverged, kkt, clock.Elapsed.TotalSeconds);
+        }
+        var thresholds = Enumerable.Range(0, terms).Select(form.Threshold).ToArray();
+        if (!feasible)
+        {
+            // Best effort: go on from the least-violating phase-I point without the QoS of the terms it misses (γ_k = 0
+            // keeps their surrogate SINR non-negative), so that this point is strictly feasible for the QT subproblems.
+            x = best;
+            Pieces(form, x, squares, a, b);
+            foreach (int k in qos)
+            {
+                double sinr = a[k] * a[k] / b[k];
+                if (!(sinr >= thresholds[k] * (1 + options.PhaseOneMargin) && sinr > thresholds[k])) thresholds[k] = 0;
+            }
         }
 
         trace.Add(SpectralEfficiencyOracle.SpectralEfficiency(instance, form.ToPowers(x)));
@@ -112,7 +128,7 @@ public static class QtSca
             // z = sqrt(A)/B, and the tight linearisation point c = ϖ/ψ = a/B: the same numbers.
             Pieces(form, x, squares, a, b);
             for (int k = 0; k < terms; k++) z[k] = a[k] / b[k];
-            var problem = new QtScaSubproblem(form, phaseOne: false, z, z, qos);
+            var problem = new QtScaSubproblem(form, phaseOne: false, z, z, qos, thresholds);
             // x is strictly feasible here in exact arithmetic (SINR_k ≥ the last linearised value > γ_k); should rounding
             // say otherwise, keep x rather than start the barrier method from the boundary.
             if (!StrictlyFeasible(problem, x)) break;
@@ -127,7 +143,7 @@ public static class QtSca
             trace.Add(se);
             if (Math.Abs(se - previous) <= options.Tolerance * Math.Abs(previous)) { converged = true; break; }
         }
-        return new QtScaResult(form.ToPowers(x), trace, iterations, rounds, true, converged, slack, newton, unconverged, kkt, clock.Elapsed.TotalSeconds);
+        return new QtScaResult(form.ToPowers(x), trace, iterations, rounds, feasible, converged, slack, newton, unconverged, kkt, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>

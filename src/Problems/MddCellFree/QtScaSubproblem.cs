@@ -26,6 +26,7 @@ internal sealed class QtScaSubproblem : IBarrierProblem
     private readonly bool _phaseOne;
     private readonly double[] _z, _c;
     private readonly int[] _qos;
+    private readonly double[] _gamma;
     private readonly double _weight;
     private readonly double[] _squares, _a, _b;
     private readonly int _n;
@@ -33,13 +34,15 @@ internal sealed class QtScaSubproblem : IBarrierProblem
     /// <param name="z">QT auxiliaries z_k <c>[K]</c> (ignored in phase I).</param>
     /// <param name="c">Linearisation slopes c_k = ϖ_k/ψ_k &gt; 0 <c>[K]</c>.</param>
     /// <param name="qos">Terms that carry a QoS constraint, increasing.</param>
-    public QtScaSubproblem(QtScaRatioForm form, bool phaseOne, double[] z, double[] c, int[] qos)
+    /// <param name="thresholds">QoS threshold per term <c>[K]</c>; null: the form's γ (eqs. 19–20).</param>
+    public QtScaSubproblem(QtScaRatioForm form, bool phaseOne, double[] z, double[] c, int[] qos, double[]? thresholds = null)
     {
         _form = form;
         _phaseOne = phaseOne;
         _z = z;
         _c = c;
         _qos = qos;
+        _gamma = thresholds ?? Enumerable.Range(0, form.Terms).Select(form.Threshold).ToArray();
         _n = form.Variables;
         _weight = 1.0 / form.Instance.Subcarriers;
         _squares = new double[_n];
@@ -94,7 +97,7 @@ internal sealed class QtScaSubproblem : IBarrierProblem
         {
             int k = _qos[i];
             double c = _c[k];
-            g[groups + i] = 2 * c * _a[k] - c * c * _b[k] - _form.Threshold(k) - (_phaseOne ? x[_n + i] : 0);
+            g[groups + i] = 2 * c * _a[k] - c * c * _b[k] - _gamma[k] - (_phaseOne ? x[_n + i] : 0);
         }
         return true;
     }

@@ -219,7 +219,8 @@ public class QtScaTests
     {
         // χ_UL = 30 nats over 2 UL subcarriers needs SINR ≈ 3.3e6 on each: impossible with 1 W.
         var instance = CaseOne(6, 2, 4, 4, 2, seed: 41, ulQos: 30);
-        var result = QtSca.Solve(instance, new QtScaOptions { MaxPhaseOneRounds = 5, PhaseOneStallTolerance = 0 });
+        var phaseOnePoint = new QtScaOptions { InfeasibleFallback = QtScaInfeasibleFallback.PhaseOnePoint };
+        var result = QtSca.Solve(instance, phaseOnePoint with { MaxPhaseOneRounds = 5, PhaseOneStallTolerance = 0 });
         Assert.That(result.Feasible, Is.False);
         Assert.That(result.Converged, Is.False);
         Assert.That(result.PhaseOneRounds, Is.EqualTo(5));
@@ -229,9 +230,45 @@ public class QtScaTests
         CheckBudgets(instance, result.Powers, "infeasible fallback");
         Assert.That(result.SpectralEfficiency, Is.EqualTo(SpectralEfficiencyOracle.SpectralEfficiency(instance, result.Powers)).Within(1e-12));
         // With the stall rule (default) the rounds stop once the violation no longer shrinks, with the same verdict.
-        var early = QtSca.Solve(instance);
+        var early = QtSca.Solve(instance, phaseOnePoint);
         Assert.That(early.Feasible, Is.False);
         Assert.That(early.PhaseOneRounds, Is.InRange(2, 20));
+    }
+
+    [Test]
+    public void Best_effort_qos_keeps_every_threshold_phase_one_met_and_raises_the_se()
+    {
+        // The default fallback: Algorithm 1 from the phase-I point, without the QoS of the terms phase I missed. Here the
+        // UL QoS is impossible (χ_UL = 30) and the DL QoS is not; on Case 2 layouts too, the per-subcarrier QoS is
+        // strict enough that some are infeasible.
+        var layouts = new[] { CaseOne(6, 2, 4, 4, 2, seed: 41, ulQos: 30) }.Concat(MddCellFreeData.Instances(MddCellFreeData.Clustered, 8, seed: 77));
+        int infeasible = 0;
+        foreach (var instance in layouts)
+        {
+            var start = QtSca.Solve(instance, new QtScaOptions { InfeasibleFallback = QtScaInfeasibleFallback.PhaseOnePoint });
+            var result = QtSca.Solve(instance);
+            Assert.That(result.Feasible, Is.EqualTo(start.Feasible), $"seed {instance.Seed}: same phase I");
+            if (start.Feasible) continue;
+            infeasible++;
+            string what = $"seed {instance.Seed}";
+            Assert.That(result.Iterations, Is.GreaterThanOrEqualTo(1), what);
+            Assert.That(result.SpectralEfficiencyTrace[0], Is.EqualTo(start.SpectralEfficiency).Within(1e-12), $"{what}: starts at the phase-I point");
+            Assert.That(result.SpectralEfficiency, Is.GreaterThan(start.SpectralEfficiency), what);
+            for (int t = 1; t < result.SpectralEfficiencyTrace.Count; t++)
+                Assert.That(result.SpectralEfficiencyTrace[t], Is.GreaterThanOrEqualTo(result.SpectralEfficiencyTrace[t - 1] - 1e-6), $"{what}: monotone at {t}");
+            CheckBudgets(instance, result.Powers, what);
+            var before = SpectralEfficiencyOracle.Evaluate(instance, start.Powers);
+            var after = SpectralEfficiencyOracle.Evaluate(instance, result.Powers);
+            double gammaDl = Math.Exp(instance.DlQos / instance.DlSubcarriers) - 1, gammaUl = Math.Exp(instance.UlQos / instance.UlSubcarriers) - 1;
+            for (int d = 0; d < instance.Mss; d++)
+            {
+                for (int m = 0; m < instance.DlSubcarriers; m++)
+                    if (before.DlSinr[d, m] > gammaDl * (1 + 1e-6)) Assert.That(after.DlSinr[d, m], Is.GreaterThanOrEqualTo(gammaDl * (1 - 1e-6)), $"{what}: DL ({d}, {m}) kept");
+                for (int m = 0; m < instance.UlSubcarriers; m++)
+                    if (before.UlSinr[d, m] > gammaUl * (1 + 1e-6)) Assert.That(after.UlSinr[d, m], Is.GreaterThanOrEqualTo(gammaUl * (1 - 1e-6)), $"{what}: UL ({d}, {m}) kept");
+            }
+        }
+        Assert.That(infeasible, Is.GreaterThanOrEqualTo(2), "the test needs QoS-infeasible layouts");
     }
 
     [Test]
