@@ -14,6 +14,7 @@ namespace WirelessGnn.Models.CfHgnn;
 /// UL subcarrier, the distance, and 1 if AP l serves MS d (Case 1: always).</item>
 /// <item>AP–AP and MS–MS edges (complete, with self-loops): the distance and <c>log10 β / 10</c> (self-loops 0, 0).</item>
 /// </list>
+/// With <see cref="CfHgnnConfig.EqNeighbourRadius"/> r &gt; 0 only the pairs within r (and the served AP–MS pairs) are edges.
 /// The subcarrier counts are fixed by the model (<see cref="MddCellFreeConfig.DlSubcarriers"/>, <c>UlSubcarriers</c>).
 /// </summary>
 public sealed class CfHgnnEqGraph
@@ -70,11 +71,15 @@ public sealed class CfHgnnEqGraph
         float[] Pair(double[,] positions, double[,] beta, int a, int b) =>
             a == b ? new float[2] : new[] { Distance(positions, a, positions, b), (float)(Math.Log10(beta[a, b]) / 10) };
 
+        double r = _config.EqNeighbourRadius;
+        bool Near(double[,] a, int i, double[,] b, int j) => r == 0 || MddCellFreeInstance.Distance(a, i, b, j) <= r;
+        bool Linked(int l, int d) => x.Serves[l, d] || Near(x.ApPositions, l, x.MsPositions, d);
+
         return new HeteroGraphBuilder(Schema).AddNodes("ap", ap).AddNodes("ms", ms)
-            .AddWhere(Uplink, (_, _) => true, (d, l) => Link(l, d))
-            .AddWhere(Downlink, (_, _) => true, Link)
-            .AddWhere(InterAp, (_, _) => true, (a, b) => Pair(x.ApPositions, x.BetaAp, a, b))
-            .AddWhere(InterMs, (_, _) => true, (a, b) => Pair(x.MsPositions, x.BetaMs, a, b))
+            .AddWhere(Uplink, (d, l) => Linked(l, d), (d, l) => Link(l, d))
+            .AddWhere(Downlink, Linked, Link)
+            .AddWhere(InterAp, (a, b) => Near(x.ApPositions, a, x.ApPositions, b), (a, b) => Pair(x.ApPositions, x.BetaAp, a, b))
+            .AddWhere(InterMs, (a, b) => Near(x.MsPositions, a, x.MsPositions, b), (a, b) => Pair(x.MsPositions, x.BetaMs, a, b))
             .Build();
     }
 

@@ -106,14 +106,15 @@ public class CfHgnnModelTests
             "relabelling MSs reorders the entries inside AP features, which the paper's model does not undo (spec §12 item 23)");
     }
 
-    [Test]
-    public void Equivariant_model_permutes_its_powers_with_any_relabelling_of_APs_and_MSs()
+    [TestCase(0.0, false)]
+    [TestCase(150.0, true)]
+    public void Equivariant_model_permutes_its_powers_with_any_relabelling_of_APs_and_MSs(double radius, bool clustered)
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(5);
-        var config = Small();
+        var config = Small() with { EqNeighbourRadius = radius };
         var graph = new CfHgnnEqGraph(config);
-        var xs = Enumerable.Range(0, 4).Select(i => MddInstances.Random(6, 3, 2, 2, 30 + i)).ToList();
+        var xs = Enumerable.Range(0, 4).Select(i => MddInstances.Random(6, 3, 2, 2, 30 + i, clustered)).ToList();
         var network = Warmed(new CfHgnnEqNetwork(config, graph), xs.Select(graph.Build).ToList());
         var (ap, ms) = Run(network, xs.Select(graph.Build).ToList());
         Assert.That(ap.max().item<float>(), Is.GreaterThan(0), "some power is allocated");
@@ -124,6 +125,26 @@ public class CfHgnnModelTests
         var msIndex = tensor(msOrder.Select(i => (long)i).ToArray());
         TensorAssert.Close(ap.index_select(1, apIndex).index_select(2, msIndex), ap2, 1e-5, "DL powers follow both relabellings");
         TensorAssert.Close(ms.index_select(1, msIndex), ms2, 1e-5, "UL powers follow the MS relabelling");
+    }
+
+    [Test]
+    public void A_neighbour_radius_keeps_the_served_links_and_the_pairs_within_it()
+    {
+        var x = MddInstances.Random(10, 5, 2, 2, 50, clustered: true);
+        var graph = new CfHgnnEqGraph(Small() with { EqNeighbourRadius = 150 }).Build(x);
+        var complete = new CfHgnnEqGraph(Small()).Build(x);
+        var schema = new CfHgnnEqGraph(Small());
+        bool Near(double[,] a, int i, double[,] b, int j) => MddCellFreeInstance.Distance(a, i, b, j) <= 150;
+        var dl = graph.Edges(schema.Downlink);
+        var expected = (from l in Enumerable.Range(0, 10) from d in Enumerable.Range(0, 5)
+                        where x.Serves[l, d] || Near(x.ApPositions, l, x.MsPositions, d) select (l, d)).ToHashSet();
+        Assert.That(dl.Sources.Zip(dl.Targets).ToHashSet(), Is.EquivalentTo(expected), "DL edges: served or within 150 m");
+        Assert.That(expected.Count, Is.LessThan(50), "the radius drops some AP–MS pairs of this layout");
+        Assert.That(complete.Edges(schema.Downlink).Sources.Length, Is.EqualTo(50), "radius 0: every pair");
+        var iai = graph.Edges(schema.InterAp);
+        Assert.That(iai.Sources.Zip(iai.Targets).All(e => Near(x.ApPositions, e.First, x.ApPositions, e.Second)), "AP–AP edges within 150 m");
+        Assert.That(Enumerable.Range(0, 10).All(l => iai.Sources.Zip(iai.Targets).Contains((l, l))), "self-loops kept");
+        Assert.That(graph.Edges(schema.InterMs).Sources.Length, Is.LessThan(25));
     }
 
     [Test]
