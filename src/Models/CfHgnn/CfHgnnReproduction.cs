@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TorchSharp;
 using WirelessGnn.Graphs;
 using WirelessGnn.Models.Checkpoints;
@@ -148,9 +149,14 @@ public sealed class CfHgnnReproduction
         network.to(_request.Device);
         if (File.Exists(done) && File.Exists(checkpoint))
         {
-            Checkpoint.Load(checkpoint, network);
-            _log($"{name}: loaded the model trained earlier from {checkpoint}");
-            return new TrainedModel(name, plugin, config, network, null);
+            var changed = ChangedTrainingSettings(Checkpoint.ReadInfo(checkpoint).ConfigJson, config);
+            if (changed.Count == 0)
+            {
+                Checkpoint.Load(checkpoint, network);
+                _log($"{name}: loaded the model trained earlier from {checkpoint}");
+                return new TrainedModel(name, plugin, config, network, null);
+            }
+            _log($"{name}: the model in {directory} was trained with other settings ({string.Join("; ", changed)}); training it again");
         }
         _log($"{name}: training {plugin.Info.Name} ({config.Mode}, {Describe(config)}) for {config.Training.Steps} steps of {config.Training.BatchSize}");
         var info = new CheckpointInfo(plugin.Info.Name, plugin.Info.Version, _request.Seed, ConfigBinder.ToJson(config).ToJsonString(),
@@ -164,6 +170,22 @@ public sealed class CfHgnnReproduction
         File.WriteAllText(done, JsonSerializer.Serialize(new { result.Steps, result.WallSeconds, result.BestValidation, result.BestStep, result.FinalLoss }));
         _log($"{name}: trained {result.Steps} steps in {result.WallSeconds:F0} s; best validation SE {result.BestValidation:F3} at step {result.BestStep}");
         return new TrainedModel(name, plugin, config, network, result);
+    }
+
+    /// <summary>Settings that only choose what is scored, not what is trained; a finished model is reused across them.</summary>
+    private static readonly string[] ScoringOnlySettings = { "reproduction", "testInstances", "includeQtSca", "qtScaFallback", "cacheDirectory", "uplinkQosFloor" };
+
+    /// <summary>
+    /// The top-level settings in which <paramref name="savedJson"/> (a finished model's checkpoint) differs from
+    /// <paramref name="config"/>, as <c>key: saved → now</c>; scoring-only settings and keys an older checkpoint lacks are ignored.
+    /// </summary>
+    public static List<string> ChangedTrainingSettings(string savedJson, CfHgnnConfig config)
+    {
+        var saved = (JsonObject)JsonNode.Parse(savedJson)!;
+        var now = ConfigBinder.ToJson(config);
+        return now.Where(kv => !ScoringOnlySettings.Contains(kv.Key, StringComparer.OrdinalIgnoreCase) && saved.ContainsKey(kv.Key)
+                               && !JsonNode.DeepEquals(saved[kv.Key], kv.Value))
+            .Select(kv => $"{kv.Key}: {saved[kv.Key]?.ToJsonString()} → {kv.Value?.ToJsonString()}").ToList();
     }
 
     private static string Describe(CfHgnnConfig c) => c.TrainingMix.Count > 0

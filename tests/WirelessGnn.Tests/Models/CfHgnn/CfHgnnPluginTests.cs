@@ -148,4 +148,20 @@ public class CfHgnnPluginTests
         ex = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny() with { Problem = Tiny().Problem with { Mss = 5 } }).Validate());
         Assert.That(ex!.Message, Does.Contain("mss").And.Contain("antennas"));
     }
+
+    [Test]
+    public void A_finished_reproduction_model_is_reused_only_when_its_training_settings_match()
+    {
+        var trained = new CfHgnnConfig();
+        string saved = WirelessGnn.Models.Configuration.ConfigBinder.ToJson(trained).ToJsonString();
+        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(saved, trained), Is.Empty, "the same settings");
+        var scoring = trained with { TestInstances = 7, Reproduction = new CfHgnnReproductionOptions { TableInstances = 3 } };
+        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(saved, scoring), Is.Empty, "settings that only choose what is scored");
+        var changed = CfHgnnReproduction.ChangedTrainingSettings(saved, trained with { Kappa = new[] { 100.0, 100, 0.1, 0.1 }, EqNeighbourRadius = 150 });
+        Assert.That(changed, Has.Count.EqualTo(2));
+        Assert.That(changed[0] + changed[1], Does.Contain("kappa").And.Contain("eqNeighbourRadius").And.Contain("→"));
+        var older = System.Text.Json.Nodes.JsonNode.Parse(saved)!.AsObject();
+        older.Remove("eqNeighbourRadius");
+        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(older.ToJsonString(), trained), Is.Empty, "a key an older checkpoint lacks is not a change");
+    }
 }
