@@ -149,8 +149,8 @@ public sealed record CfHgnnConfig : IPluginConfig
         Require.InRange(MaxDlSubcarriers, 1, 256, "maxDlSubcarriers");
         Require.InRange(MaxUlSubcarriers, 1, 256, "maxUlSubcarriers");
         Require.Valid(DistanceScale is > 0 and <= 1e5, "distanceScale", DistanceScale, "(0, 1e5] m");
-        Require.Valid(EqNeighbourRadius is >= 0 and <= 1e5, "eqNeighbourRadius", EqNeighbourRadius, "[0, 1e5] m (0: complete graph)");
-        Require.Valid(Kappa.Length == 4 && Kappa.All(k => k >= 0 && double.IsFinite(k)), "kappa", $"[{string.Join(", ", Kappa)}]", "four finite weights ≥ 0");
+        RequireRadius(EqNeighbourRadius, "eqNeighbourRadius");
+        RequireKappa(Kappa, "kappa");
         Require.Valid(QosMargin is >= 0 and <= 1, "qosMargin", QosMargin, "[0, 1]");
         Require.Valid(LossEpsilon is >= 0 and <= 1e-3, "lossEpsilon", LossEpsilon, "[0, 1e-3] W");
         Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
@@ -158,6 +158,14 @@ public sealed record CfHgnnConfig : IPluginConfig
         Reproduction.Validate();
         Training.Validate();
     }
+
+    /// <summary>κ1..κ4 of eq. (14): four finite weights ≥ 0.</summary>
+    internal static void RequireKappa(double[] kappa, string field) =>
+        Require.Valid(kappa.Length == 4 && kappa.All(k => k >= 0 && double.IsFinite(k)), field, $"[{string.Join(", ", kappa)}]", "four finite weights ≥ 0");
+
+    /// <summary>A <see cref="EqNeighbourRadius"/>: [0, 1e5] m, 0 for the complete graph.</summary>
+    internal static void RequireRadius(double radius, string field) =>
+        Require.Valid(radius is >= 0 and <= 1e5, field, radius, "[0, 1e5] m (0: complete graph)");
 }
 
 /// <summary>A Case 2 test size of Table VI: area side S_D in metres, L APs, D MSs.</summary>
@@ -205,9 +213,8 @@ public sealed record CfHgnnReproductionOptions
     {
         Require.InRange(TableInstances, 1, 100_000, "reproduction.tableInstances");
         Require.InRange(LatencyLayouts, 1, 10_000, "reproduction.latencyLayouts");
-        Require.Valid(LargeScaleKappa.Length == 4 && LargeScaleKappa.All(k => k >= 0 && double.IsFinite(k)), "reproduction.largeScaleKappa",
-            $"[{string.Join(", ", LargeScaleKappa)}]", "four finite weights ≥ 0");
-        Require.Valid(LargeScaleEqRadius is >= 0 and <= 1e5, "reproduction.largeScaleEqRadius", LargeScaleEqRadius, "[0, 1e5] m (0: complete graph)");
+        CfHgnnConfig.RequireKappa(LargeScaleKappa, "reproduction.largeScaleKappa");
+        CfHgnnConfig.RequireRadius(LargeScaleEqRadius, "reproduction.largeScaleEqRadius");
         foreach (var s in CellSizes) Require.Valid(s is > 0 and <= 1e5, "reproduction.cellSizes", s, "(0, 1e5] m");
         foreach (var r in TableVIRows.Append(LargeScaleTraining))
         {

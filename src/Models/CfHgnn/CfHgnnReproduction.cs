@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using TorchSharp;
 using WirelessGnn.Graphs;
 using WirelessGnn.Models.Checkpoints;
@@ -177,18 +176,9 @@ public sealed class CfHgnnReproduction
     /// <summary>Settings that only choose what is scored, not what is trained; a finished model is reused across them.</summary>
     private static readonly string[] ScoringOnlySettings = { "reproduction", "testInstances", "includeQtSca", "qtScaFallback", "cacheDirectory", "uplinkQosFloor" };
 
-    /// <summary>
-    /// The top-level settings in which <paramref name="savedJson"/> (a finished model's checkpoint) differs from
-    /// <paramref name="config"/>, as <c>key: saved → now</c>; scoring-only settings and keys an older checkpoint lacks are ignored.
-    /// </summary>
-    public static List<string> ChangedTrainingSettings(string savedJson, CfHgnnConfig config)
-    {
-        var saved = (JsonObject)JsonNode.Parse(savedJson)!;
-        var now = ConfigBinder.ToJson(config);
-        return now.Where(kv => !ScoringOnlySettings.Contains(kv.Key, StringComparer.OrdinalIgnoreCase) && saved.ContainsKey(kv.Key)
-                               && !JsonNode.DeepEquals(saved[kv.Key], kv.Value))
-            .Select(kv => $"{kv.Key}: {saved[kv.Key]?.ToJsonString()} → {kv.Value?.ToJsonString()}").ToList();
-    }
+    /// <summary>The training settings in which a finished model's checkpoint config differs from <paramref name="config"/> (<see cref="ConfigBinder.ChangedSettings"/>).</summary>
+    public static List<string> ChangedTrainingSettings(string savedJson, CfHgnnConfig config) =>
+        ConfigBinder.ChangedSettings(savedJson, config, ScoringOnlySettings);
 
     private static string Describe(CfHgnnConfig c) => c.TrainingMix.Count > 0
         ? $"{c.TrainingMix.Count} sizes mixed"

@@ -26,6 +26,19 @@ public static class ConfigBinder
 
     public static T FromJson<T>(JsonObject json) where T : class => (T)FromJson(json, typeof(T));
 
+    /// <summary>
+    /// The top-level settings in which <paramref name="savedJson"/> (e.g. the config a checkpoint was trained with) differs
+    /// from <paramref name="config"/>, as <c>key: saved → now</c>. Keys in <paramref name="ignored"/> (case-insensitive) and
+    /// keys the saved config lacks (written by an older version) do not count.
+    /// </summary>
+    public static List<string> ChangedSettings(string savedJson, object config, IReadOnlyCollection<string> ignored)
+    {
+        var saved = JsonNode.Parse(savedJson) as JsonObject ?? throw new ArgumentException("savedJson: expected a JSON object.", nameof(savedJson));
+        return ToJson(config)
+            .Where(kv => !ignored.Contains(kv.Key, StringComparer.OrdinalIgnoreCase) && saved.ContainsKey(kv.Key) && !JsonNode.DeepEquals(saved[kv.Key], kv.Value))
+            .Select(kv => $"{kv.Key}: {saved[kv.Key]?.ToJsonString()} → {kv.Value?.ToJsonString()}").ToList();
+    }
+
     public static object FromJson(JsonObject json, Type type)
     {
         try
