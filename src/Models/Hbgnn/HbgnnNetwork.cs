@@ -23,7 +23,7 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
     private readonly TorchSharp.Modules.ModuleList<BipartiteAggregation> layers = new();
     private readonly TorchSharp.Modules.Linear powerHead;
     private readonly TorchSharp.Modules.Linear? associationHead;
-    private readonly Mlp? edgeScorer;
+    private readonly PairScorer? edgeScorer;
     private readonly int candidates;
     private readonly double powerLogitGain;
 
@@ -45,7 +45,7 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
         candidates = graph.Candidates;
         powerLogitGain = config.PowerLogitGain;
         if (config.UaHead == UaHead.EdgeScorer)
-            edgeScorer = new Mlp(new[] { widths[HetNetGraph.Ue] + widths[HetNetGraph.Bs] + 1, config.KernelHidden, 1 }, activateLast: false);
+            edgeScorer = new PairScorer(widths[HetNetGraph.Ue], widths[HetNetGraph.Bs], 1, config.KernelHidden);
         else
             associationHead = nn.Linear(widths[HetNetGraph.Ue], graph.Candidates);
         RegisterComponents();
@@ -87,11 +87,7 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
     /// <summary>Edge-scorer scores <c>[B, I, K]</c> from UE <c>[B, I, d]</c> and BS <c>[B, J, d']</c> embeddings and the slot SNRs.</summary>
     private Tensor EdgeScores(Tensor ue, Tensor bs, Tensor ueFeatures, Tensor candidateBs)
     {
-        long b = ue.shape[0], i = ue.shape[1], k = candidateBs.shape[2], d = bs.shape[2];
-        var index = candidateBs.reshape(b, i * k, 1).expand(b, i * k, d);
-        var candidate = bs.gather(1, index).reshape(b, i, k, d);                             // h_{C(i)_k}
-        var snr = ueFeatures.narrow(-1, 0, candidates).unsqueeze(-1);                        // s_{i,C(i)_k}
-        var input = cat(new[] { ue.unsqueeze(2).expand(b, i, k, ue.shape[2]), candidate, snr }, -1);
-        return edgeScorer!.call(input).squeeze(-1);
+        var snr = ueFeatures.narrow(-1, 0, candidates).unsqueeze(-1);                        // s_{i,C(i)_k} [B, I, K, 1]
+        return edgeScorer!.call(ue, bs, candidateBs, snr).squeeze(-1);
     }
 }
