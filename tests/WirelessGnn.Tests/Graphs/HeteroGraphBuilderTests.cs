@@ -49,6 +49,10 @@ public class HeteroGraphBuilderTests
         Assert.That(g.Edges(Up).Count, Is.EqualTo(0), "other relations stay empty");
         Assert.That(g.Topology.EdgeCount, Is.EqualTo(6));
         Assert.That(g.Topology.VertexCount, Is.EqualTo(5));
+        Assert.That(g.Topology.Edges.Select(e => (e.Relation, e.Source.Index, e.Target.Index, e.Tag.Features[0])),
+            Is.EquivalentTo(expected.Select(p => (Link, p.Item1, p.Item2, 10f * p.Item1 + p.Item2))), "the topology view (rebuilt from the edge arrays) holds the same edges and features");
+        Assert.That(g.Topology.OutDegree(new GraphNode("ap", 1)), Is.EqualTo(3));
+        Assert.That(g.Topology.InDegree(new GraphNode("ms", 2)), Is.EqualTo(2));
     }
 
     private static readonly double[] ApLine = { 0, 2, 4 };
