@@ -294,24 +294,9 @@ public sealed class CfHgnnReproduction
     }
 
     /// <summary>Median wall time of one layout at a time through the model (graph already built), after a warm-up.</summary>
-    private double Latency(TrainedModel model, CfHgnnConfig config)
-    {
-        var layouts = model.Plugin.Sample(model.Config, config.Reproduction.LatencyLayouts, 2_000_001);
-        var times = new List<double>();
-        model.Network.eval();
-        using var noGrad = no_grad();
-        foreach (var (x, i) in layouts.Select((x, i) => (x, i)))
-        {
-            using var scope = NewDisposeScope();
-            using var batch = model.Plugin.Prepare(new[] { x }, model.Config, _request.Device);
-            if (i == 0) model.Plugin.Decide(model.Network, batch, model.Config);
-            var clock = Stopwatch.StartNew();
-            var decision = model.Plugin.Decide(model.Network, batch, model.Config);
-            if (_request.Device.type == DeviceType.CUDA) cuda.synchronize(_request.Device);
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-        return MethodScores.Percentile(times.ToArray(), 0.5);
-    }
+    private double Latency(TrainedModel model, CfHgnnConfig config) =>
+        new Evaluator<CfHgnnConfig, MddCellFreeInstance, CfHgnnBatch>(model.Plugin, _request.Device)
+            .Latency(model.Network, model.Plugin.Sample(model.Config, config.Reproduction.LatencyLayouts, 2_000_001), model.Config);
 
     // --- tables -----------------------------------------------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ public sealed class HbgnnReproduction
         var srlScenes = scenes.Take(config.Reproduction.SrlScenes).ToList();
         _log($"SRL on {srlScenes.Count} test scenes (at most {config.SrlMaxIterations} iterations each)");
         var srl = Srl(network, srlScenes, config);
-        double latency = Latency(network, scenes.Take(20).ToList(), config);
+        double latency = new Evaluator<HbgnnConfig, HetNetScene, HbgnnBatch>(_plugin, request.Device).Latency(network, scenes.Take(20).ToList(), config);
 
         // Table III / IV
         var rates = new Dictionary<string, double[]>();
@@ -140,25 +140,6 @@ public sealed class HbgnnReproduction
             }
         }
         return results;
-    }
-
-    /// <summary>Median seconds of one scene at a time through GRL (graph built beforehand), after a warm-up.</summary>
-    private double Latency(HbgnnNetwork network, IReadOnlyList<HetNetScene> scenes, HbgnnConfig config)
-    {
-        var times = new List<double>();
-        network.eval();
-        using var noGrad = no_grad();
-        foreach (var (scene, n) in scenes.Select((x, n) => (x, n)))
-        {
-            using var scope = NewDisposeScope();
-            using var batch = _plugin.Prepare(new[] { scene }, config, _request.Device);
-            if (n == 0) _plugin.Decide(network, batch, config);
-            var clock = Stopwatch.StartNew();
-            _plugin.Decide(network, batch, config);
-            if (_request.Device.type == DeviceType.CUDA) cuda.synchronize(_request.Device);
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-        return MethodScores.Percentile(times.ToArray(), 0.5);
     }
 
     // --- tables ----------------------------------------------------------------------------------------------------------

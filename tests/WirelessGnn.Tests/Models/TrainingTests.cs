@@ -51,6 +51,20 @@ public class TrainingTests
     }
 
     [Test]
+    public void Latency_times_one_instance_at_a_time_and_refuses_an_empty_set()
+    {
+        var plugin = new ToyPlugin();
+        var config = new ToyConfig();
+        var network = plugin.CreateNetwork(config);
+        var evaluator = new WirelessGnn.Models.Evaluation.Evaluator<ToyConfig, ToyInstance, ToyBatch>(plugin, CPU);
+        double seconds = evaluator.Latency(network, plugin.Sample(config, 5, 3), config);
+        Assert.That(seconds, Is.GreaterThan(0).And.LessThan(1), "a forward of a 4-node graph");
+        Assert.That(network.training, Is.False, "timed in eval mode");
+        var e = Assert.Throws<ArgumentException>(() => evaluator.Latency(network, Array.Empty<ToyInstance>(), config));
+        Assert.That(e!.Message, Does.Contain("instances"));
+    }
+
+    [Test]
     public void Validation_can_use_another_score_and_names_the_key_when_the_score_does_not_exist()
     {
         var plain = Train(new ToyConfig(), 1).Result;
