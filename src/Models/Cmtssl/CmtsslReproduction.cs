@@ -107,6 +107,9 @@ public sealed class CmtsslReproduction
     private static string Describe(MecCellFreeConfig p) =>
         $"B{p.Sbss}{string.Concat(p.AddedSbss.Select(s => $"+({s.X:0.#},{s.Y:0.#})"))}-I{p.Users}-N{p.Subcarriers}";
 
+    /// <summary>Settings that only choose what is scored, not what is trained; a finished model is reused across them.</summary>
+    public static readonly string[] ScoringOnlySettings = { "reproduction", "testInstances", "baselineUsers" };
+
     private TrainedModel Train(bool distributed, MecCellFreeConfig problem, LossScheme scheme, string? name = null)
     {
         var plugin = distributed ? _distributed : _central;
@@ -129,13 +132,20 @@ public sealed class CmtsslReproduction
             torch.manual_seed(_request.Seed);
             var network = plugin.CreateNetwork(config);
             network.to(_request.Device);
-            if (File.Exists(done) && File.Exists(checkpoint))
+            var changed = File.Exists(done) && File.Exists(checkpoint)
+                ? ConfigBinder.ChangedSettings(Checkpoint.ReadInfo(checkpoint).ConfigJson, config, ScoringOnlySettings)
+                : null;
+            if (changed is { Count: 0 })
             {
                 Checkpoint.Load(checkpoint, network);
                 _log($"{name}: loaded the model trained earlier from {checkpoint}");
                 result = new TrainedModel(name, plugin, config, network, null, null);
             }
-            else result = TrainNew(name, plugin, config, network, directory, checkpoint, done, divergedFile);
+            else
+            {
+                if (changed is not null) _log($"{name}: the model in {directory} was trained with other settings ({string.Join("; ", changed)}); training it again");
+                result = TrainNew(name, plugin, config, network, directory, checkpoint, done, divergedFile);
+            }
         }
         _trained[name] = result;
         return result;

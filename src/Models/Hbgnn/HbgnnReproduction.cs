@@ -100,6 +100,13 @@ public sealed class HbgnnReproduction
 
     // --- GRL -------------------------------------------------------------------------------------------------------------
 
+    /// <summary>Settings that only choose what is scored after GRL (SRL, the ascent reference, baselines, test sets), not GRL itself.</summary>
+    public static readonly string[] ScoringOnlySettings =
+    {
+        "reproduction", "testInstances", "cacheDirectory", "baselines",
+        "srlLearningRate", "srlMaxIterations", "srlWindow", "srlTolerance", "ascentLearningRate", "ascentMaxIterations", "ascentTolerance",
+    };
+
     private (HbgnnNetwork Network, TrainingResult? Training, List<(long Step, IReadOnlyDictionary<string, double> Values)>? Curve) Train(HbgnnConfig config)
     {
         var directory = Path.Combine(_request.OutputDirectory, "models", "grl");
@@ -111,9 +118,14 @@ public sealed class HbgnnReproduction
         network.to(_request.Device);
         if (File.Exists(done) && File.Exists(checkpoint))
         {
-            Checkpoint.Load(checkpoint, network);
-            _log($"grl: loaded the model trained earlier from {checkpoint} (T = {network.Temperature:G4})");
-            return (network, null, null);
+            var changed = ConfigBinder.ChangedSettings(Checkpoint.ReadInfo(checkpoint).ConfigJson, config, ScoringOnlySettings);
+            if (changed.Count == 0)
+            {
+                Checkpoint.Load(checkpoint, network);
+                _log($"grl: loaded the model trained earlier from {checkpoint} (T = {network.Temperature:G4})");
+                return (network, null, null);
+            }
+            _log($"grl: the model in {directory} was trained with other settings ({string.Join("; ", changed)}); training it again");
         }
         _log($"grl: training for {config.Training.Steps} steps of {config.Training.BatchSize} scenes ({config.Training.TrainInstances} training scenes; labels: {(config.SupervisedWeight > 0 ? config.Labels.ToString() : "none, w_s = 0")})");
         var info = new CheckpointInfo(_plugin.Info.Name, _plugin.Info.Version, _request.Seed, ConfigBinder.ToJson(config).ToJsonString(),

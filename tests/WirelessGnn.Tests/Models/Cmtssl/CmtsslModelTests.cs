@@ -30,6 +30,18 @@ public class CmtsslModelTests
     } with { Training = new CmtsslConfig().Training with { Steps = 40, BatchSize = 16, TrainInstances = 160, ValidationInstances = 16, ValidateEvery = 20 } };
 
     [Test]
+    public void A_finished_model_is_reused_across_scoring_settings_and_retrained_when_a_training_setting_differs()
+    {
+        var trained = Small();
+        var saved = WirelessGnn.Models.Configuration.ConfigBinder.ToJson(trained);
+        foreach (var key in CmtsslReproduction.ScoringOnlySettings)
+            Assert.That(saved.ContainsKey(key), $"'{key}' is a key of the CMTSSL config");
+        string Changed(CmtsslConfig c) => string.Join("; ", WirelessGnn.Models.Configuration.ConfigBinder.ChangedSettings(saved.ToJsonString(), c, CmtsslReproduction.ScoringOnlySettings));
+        Assert.That(Changed(trained with { TestInstances = 7, BaselineUsers = 1, Reproduction = trained.Reproduction with { DatlPlacements = 3 } }), Is.Empty);
+        Assert.That(Changed(trained with { Mapping = BeamformerMapping.PowerShares }), Does.StartWith("mapping"));
+    }
+
+    [Test]
     public void Decision_layer_is_binary_and_passes_the_gradient_straight_through()
     {
         var scores = tensor(new[] { 0.1, 0.5, 0.5000001, 0.9, 0.49 }).requires_grad_(true);

@@ -24,6 +24,19 @@ public class HbgnnModelTests
     private static IReadOnlyList<HetNetScene> Scenes(int count, int seed, HbgnnConfig? config = null) => Plugin.Sample(config ?? Config, count, seed);
 
     [Test]
+    public void A_finished_GRL_model_is_reused_across_scoring_settings_and_retrained_when_a_training_setting_differs()
+    {
+        var trained = Config;
+        var saved = WirelessGnn.Models.Configuration.ConfigBinder.ToJson(trained);
+        foreach (var key in HbgnnReproduction.ScoringOnlySettings)
+            Assert.That(saved.ContainsKey(key), $"'{key}' is a key of the HBGNN config");
+        string Changed(HbgnnConfig c) => string.Join("; ", WirelessGnn.Models.Configuration.ConfigBinder.ChangedSettings(saved.ToJsonString(), c, HbgnnReproduction.ScoringOnlySettings));
+        Assert.That(Changed(trained with { SrlMaxIterations = 7, TestInstances = 3, Reproduction = trained.Reproduction with { SrlScenes = 1 } }), Is.Empty);
+        Assert.That(Changed(trained with { PowerLogitGain = 5 }), Does.StartWith("powerLogitGain"));
+        Assert.That(Changed(trained with { Training = trained.Training with { Steps = 9 } }), Does.StartWith("training"));
+    }
+
+    [Test]
     public void Edge_rule_keeps_1_to_K_candidates_strongest_first_and_the_graph_agrees()
     {
         var config = Config with { EdgeThresholdDb = 40 };
