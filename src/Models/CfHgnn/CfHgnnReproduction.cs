@@ -148,16 +148,10 @@ public sealed class CfHgnnReproduction
         torch.manual_seed(_request.Seed);
         var network = plugin.CreateNetwork(config);
         network.to(_request.Device);
-        if (File.Exists(done) && File.Exists(checkpoint))
+        if (Checkpoint.TryLoadFinished(checkpoint, done, network, config, ScoringOnlySettings, name, _log))
         {
-            var changed = ChangedTrainingSettings(Checkpoint.ReadInfo(checkpoint).ConfigJson, config);
-            if (changed.Count == 0)
-            {
-                Checkpoint.Load(checkpoint, network);
-                _log($"{name}: loaded the model trained earlier from {checkpoint}");
-                return new TrainedModel(name, plugin, config, network, null);
-            }
-            _log($"{name}: the model in {directory} was trained with other settings ({string.Join("; ", changed)}); training it again");
+            _log($"{name}: loaded the model trained earlier from {checkpoint}");
+            return new TrainedModel(name, plugin, config, network, null);
         }
         _log($"{name}: training {plugin.Info.Name} ({config.Mode}, {Describe(config)}) for {config.Training.Steps} steps of {config.Training.BatchSize}");
         var info = new CheckpointInfo(plugin.Info.Name, plugin.Info.Version, _request.Seed, ConfigBinder.ToJson(config).ToJsonString(),

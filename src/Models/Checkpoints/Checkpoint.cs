@@ -65,6 +65,26 @@ public static class Checkpoint
     }
 
     /// <summary>
+    /// Loads a model that an earlier run finished training (<paramref name="finishedMarker"/> exists beside
+    /// <paramref name="path"/>) into <paramref name="network"/>, unless it was trained with other settings than
+    /// <paramref name="config"/> (<see cref="Configuration.ConfigBinder.ChangedSettings"/>, ignoring
+    /// <paramref name="scoringOnly"/> keys); that case is logged. False: the caller trains anew.
+    /// </summary>
+    public static bool TryLoadFinished(string path, string finishedMarker, nn.Module network, object config, IReadOnlyCollection<string> scoringOnly,
+        string name, Action<string> log)
+    {
+        if (!File.Exists(finishedMarker) || !File.Exists(path)) return false;
+        var changed = Configuration.ConfigBinder.ChangedSettings(ReadInfo(path).ConfigJson, config, scoringOnly);
+        if (changed.Count > 0)
+        {
+            log($"{name}: the model in {Path.GetDirectoryName(path)} was trained with other settings ({string.Join("; ", changed)}); training it again");
+            return false;
+        }
+        Load(path, network);
+        return true;
+    }
+
+    /// <summary>
     /// Loads the weights into <paramref name="network"/> (same architecture), checking names and shapes and failing
     /// with a clear message naming the first mismatch. Values are copied in place (on the network's device and dtype),
     /// so the parameter objects an optimizer already holds stay valid. Floating-point values may change precision

@@ -132,20 +132,12 @@ public sealed class CmtsslReproduction
             torch.manual_seed(_request.Seed);
             var network = plugin.CreateNetwork(config);
             network.to(_request.Device);
-            var changed = File.Exists(done) && File.Exists(checkpoint)
-                ? ConfigBinder.ChangedSettings(Checkpoint.ReadInfo(checkpoint).ConfigJson, config, ScoringOnlySettings)
-                : null;
-            if (changed is { Count: 0 })
+            if (Checkpoint.TryLoadFinished(checkpoint, done, network, config, ScoringOnlySettings, name, _log))
             {
-                Checkpoint.Load(checkpoint, network);
                 _log($"{name}: loaded the model trained earlier from {checkpoint}");
                 result = new TrainedModel(name, plugin, config, network, null, null);
             }
-            else
-            {
-                if (changed is not null) _log($"{name}: the model in {directory} was trained with other settings ({string.Join("; ", changed)}); training it again");
-                result = TrainNew(name, plugin, config, network, directory, checkpoint, done, divergedFile);
-            }
+            else result = TrainNew(name, plugin, config, network, directory, checkpoint, done, divergedFile);
         }
         _trained[name] = result;
         return result;

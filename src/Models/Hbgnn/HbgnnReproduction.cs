@@ -116,16 +116,10 @@ public sealed class HbgnnReproduction
         torch.manual_seed(_request.Seed);
         var network = (HbgnnNetwork)_plugin.CreateNetwork(config);
         network.to(_request.Device);
-        if (File.Exists(done) && File.Exists(checkpoint))
+        if (Checkpoint.TryLoadFinished(checkpoint, done, network, config, ScoringOnlySettings, "grl", _log))
         {
-            var changed = ConfigBinder.ChangedSettings(Checkpoint.ReadInfo(checkpoint).ConfigJson, config, ScoringOnlySettings);
-            if (changed.Count == 0)
-            {
-                Checkpoint.Load(checkpoint, network);
-                _log($"grl: loaded the model trained earlier from {checkpoint} (T = {network.Temperature:G4})");
-                return (network, null, null);
-            }
-            _log($"grl: the model in {directory} was trained with other settings ({string.Join("; ", changed)}); training it again");
+            _log($"grl: loaded the model trained earlier from {checkpoint} (T = {network.Temperature:G4})");
+            return (network, null, null);
         }
         _log($"grl: training for {config.Training.Steps} steps of {config.Training.BatchSize} scenes ({config.Training.TrainInstances} training scenes; labels: {(config.SupervisedWeight > 0 ? config.Labels.ToString() : "none, w_s = 0")})");
         var info = new CheckpointInfo(_plugin.Info.Name, _plugin.Info.Version, _request.Seed, ConfigBinder.ToJson(config).ToJsonString(),

@@ -92,6 +92,22 @@ public class CheckpointTests
     }
 
     [Test]
+    public void A_finished_model_is_loaded_only_with_its_marker_and_the_same_training_settings()
+    {
+        var path = Path.Combine(_directory, "model.safetensors");
+        var marker = Path.Combine(_directory, "trained.json");
+        var config = new ToyConfig();
+        Checkpoint.Save(path, Network(seed: 1), Info() with { ConfigJson = WirelessGnn.Models.Configuration.ConfigBinder.ToJson(config).ToJsonString() });
+        var log = new List<string>();
+        Assert.That(Checkpoint.TryLoadFinished(path, marker, Network(seed: 2), config, new[] { "note" }, "toy", log.Add), Is.False, "no marker: not finished");
+        File.WriteAllText(marker, "{}");
+        Assert.That(Checkpoint.TryLoadFinished(path, marker, Network(seed: 2), config with { Note = "scoring only" }, new[] { "note" }, "toy", log.Add), Is.True);
+        Assert.That(log, Is.Empty);
+        Assert.That(Checkpoint.TryLoadFinished(path, marker, Network(seed: 2), config with { Hidden = 4 }, new[] { "note" }, "toy", log.Add), Is.False);
+        Assert.That(log.Single(), Does.Contain("hidden: 8 → 4"));
+    }
+
+    [Test]
     public void Info_round_trips_and_the_framework_version_is_filled_in()
     {
         var path = Path.Combine(_directory, "model.safetensors");
