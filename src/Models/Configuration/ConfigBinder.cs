@@ -77,7 +77,11 @@ public static class ConfigBinder
         }
     }
 
-    /// <summary>Applies one <c>key=value</c>; the value is parsed as JSON (number, bool, string, object) or taken as a string.</summary>
+    /// <summary>
+    /// Applies one <c>key=value</c>; the value is parsed as JSON (number, bool, string, object) or taken as a string. A list
+    /// setting also takes comma-separated words with or without brackets (<c>schemes=singleTask,naive</c>,
+    /// <c>schemes=[singleTask]</c>, <c>sizes=5</c>), each element parsed as JSON or taken as a string.
+    /// </summary>
     public static void Set(JsonObject json, string assignment)
     {
         int eq = assignment.IndexOf('=');
@@ -112,11 +116,24 @@ public static class ConfigBinder
         node.Select(kv => kv.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown config key '{path}'. Known keys here: {string.Join(", ", node.Select(kv => kv.Key))}.");
 
+    /// <summary><c>a,b,c</c> or <c>[a, b, c]</c> as a JSON array; an element that is not JSON is a string.</summary>
+    private static JsonArray List(string text)
+    {
+        var inner = text.StartsWith('[') && text.EndsWith(']') ? text[1..^1] : text;
+        var items = inner.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(item =>
+        {
+            try { return JsonNode.Parse(item); }
+            catch (JsonException) { return JsonValue.Create(item); }
+        });
+        return new JsonArray(items.ToArray());
+    }
+
     private static JsonNode? Parse(string text, JsonNode? current, string key)
     {
         JsonNode? parsed;
         try { parsed = JsonNode.Parse(text); }
         catch (JsonException) { parsed = JsonValue.Create(text); }
+        if (current is JsonArray && parsed is not JsonArray) return List(text);
         // A string setting keeps a value like 42 or true as text; a numeric setting refuses text.
         if (current is JsonValue v && v.GetValueKind() == JsonValueKind.String && parsed is JsonValue p && p.GetValueKind() != JsonValueKind.String)
             return JsonValue.Create(text);

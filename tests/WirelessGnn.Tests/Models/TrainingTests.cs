@@ -5,6 +5,7 @@ using WirelessGnn.Models.Checkpoints;
 using WirelessGnn.Models.Configuration;
 using WirelessGnn.Models.Experiments;
 using WirelessGnn.Models.Reporting;
+using WirelessGnn.Models.RoutedMtl;
 using WirelessGnn.Models.Training;
 using static TorchSharp.torch;
 
@@ -159,6 +160,20 @@ public class TrainingTests
         Assert.That(hidden!.Message, Does.Contain("hidden").And.Contain("1..256"));
         Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new ToyConfig(), null, new[] { "hidden" }));
         Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new ToyConfig(), new JsonObject { ["bogus"] = 1 }, Array.Empty<string>()));
+    }
+
+    [Test]
+    public void A_list_setting_takes_json_or_comma_separated_words()
+    {
+        RoutedMtlConfig Resolve(string assignment) => ConfigBinder.Resolve(new RoutedMtlConfig(), null, new[] { assignment });
+        Assert.That(Resolve("schemes=singleTask,naive").Schemes, Is.EqualTo(new[] { Scheme.SingleTask, Scheme.Naive }));
+        Assert.That(Resolve("schemes=[singleTask]").Schemes, Is.EqualTo(new[] { Scheme.SingleTask }));
+        Assert.That(Resolve("schemes=[\"naive\"]").Schemes, Is.EqualTo(new[] { Scheme.Naive }));
+        Assert.That(Resolve("curveSizes=5").CurveSizes, Is.EqualTo(new[] { 5 }));
+        Assert.That(Resolve("curveSizes=[5, 12]").CurveSizes, Is.EqualTo(new[] { 5, 12 }));
+        Assert.That(Resolve("curveSizes=5,20").CurveSizes, Is.EqualTo(new[] { 5, 20 }));
+        var bad = Assert.Throws<ArgumentException>(() => Resolve("schemes=singleTask,bogus"));
+        Assert.That(bad!.Message, Does.Contain("schemes"));
     }
 
     [Test]
