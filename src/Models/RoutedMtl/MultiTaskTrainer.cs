@@ -45,9 +45,9 @@ public sealed class MultiTaskTrainer : IDisposable
     /// <paramref name="steps"/> steps with a fresh Adam and <c>training.schedule</c> over those steps; curve steps are numbered from <paramref name="stepOffset"/>.
     /// Returns the wall seconds of training (curves excluded).
     /// </summary>
-    /// <param name="taskWeight">β_i of every task.</param>
+    /// <param name="taskWeight">β_i of each task.</param>
     public double Train(MultiTaskNetwork network, string scheme, IReadOnlyList<MtlTask> tasks, IEnumerable<Parameter> parameters,
-        int steps, double taskWeight, long stepOffset = 0, Action<string>? log = null)
+        int steps, Func<MtlTask, double> taskWeight, long stepOffset = 0, Action<string>? log = null)
     {
         var trained = parameters.ToList();
         using var optimizer = optim.Adam(trained, _config.Training.LearningRate);
@@ -71,7 +71,8 @@ public sealed class MultiTaskTrainer : IDisposable
                     var pool = _train[task.Index];
                     using var batch = pool.Select(randint(pool.Count, new long[] { _config.Training.BatchSize }, dtype: ScalarType.Int64, device: pool.Features.device, generator: _rows));
                     var (loss, means) = RoutedMtlPlugin.TaskLoss(network, batch, _config);
-                    total = total is null ? taskWeight * loss : total + taskWeight * loss;
+                    var weighted = taskWeight(task) * loss;
+                    total = total is null ? weighted : total + weighted;
                     if (means is not null) constraints.Add((task, means.detach()));
                 }
                 if (!double.IsFinite(total!.item<float>()))

@@ -123,6 +123,11 @@ public sealed record RoutedMtlConfig : IPluginConfig
     /// </summary>
     public DelayLoss DelayLoss { get; init; } = DelayLoss.NormalisedMse;
 
+    /// <summary>
+    /// Share of the loss weights Σ β_i held by the delay tasks, (0, 1); 0.5 (default) gives every task β_i = 1/14 (§5.1 [R]).
+    /// </summary>
+    public double DelayShare { get; init; } = 0.5;
+
     /// <summary>Test samples per task, 1..10^6 (the paper: 10k).</summary>
     public int TestSamples { get; init; } = 10_000;
     /// <summary>Sizes whose test curves are drawn (Figs. 5–8).</summary>
@@ -164,9 +169,15 @@ public sealed record RoutedMtlConfig : IPluginConfig
     public int MaxBands => Sizes.Max();
     [JsonIgnore]
     public int Phase2Steps => Training.Steps - Phase1Steps;
-    /// <summary>Loss weight β_i = 1/K_tot (§5.1).</summary>
-    [JsonIgnore]
-    public double TaskWeight => 1.0 / Tasks.Count;
+    /// <summary>
+    /// Loss weight β_i (§5.1): <see cref="DelayShare"/> split evenly over the delay tasks, the rest over the capacity
+    /// tasks, so Σ β_i = 1 [P]; with the default share 1/2 and equally many tasks of each kind, β_i = 1/K_tot [R].
+    /// </summary>
+    public double TaskWeight(MtlTask task)
+    {
+        int delay = Tasks.Count(t => t.Kind == TaskKind.Delay), capacity = Tasks.Count - delay;
+        return task.Kind == TaskKind.Delay ? DelayShare / delay : (1 - DelayShare) / capacity;
+    }
 
     public void Validate()
     {
@@ -189,6 +200,7 @@ public sealed record RoutedMtlConfig : IPluginConfig
         Require.Valid(DualStep > 0 && DualStep <= 1, "dualStep", DualStep, "(0, 1]");
         Require.Valid(DualProportionalGain is >= 0 and <= 100, "dualProportionalGain", DualProportionalGain, "[0, 100]");
         Require.Valid(ConstraintMargin is >= 0 and < 0.5, "constraintMargin", ConstraintMargin, "[0, 0.5)");
+        Require.Valid(DelayShare is > 0 and < 1, "delayShare", DelayShare, "(0, 1)");
         Require.Valid(Enum.IsDefined(DelayLoss), "delayLoss", DelayLoss, "normalisedMse or mse");
         Require.Valid(Enum.IsDefined(RouterActivation), "routerActivation", RouterActivation, "none, reLU, leakyReLU, tanh or sigmoid");
         Require.InRange(TestSamples, 1, 1_000_000, "testSamples");

@@ -29,7 +29,7 @@ public static class SchemeTraining
             case SingleTaskNetworks single:
                 // One network per task, each trained alone on its own loss (β = 1) for the baseline budget.
                 foreach (var task in tasks)
-                    seconds += trainer.Train(single, name, new[] { task }, single.Network(task).parameters(), config.BaselineSteps, 1.0, 0, log);
+                    seconds += trainer.Train(single, name, new[] { task }, single.Network(task).parameters(), config.BaselineSteps, _ => 1.0, 0, log);
                 break;
             default:
                 seconds = trainer.Train(network, name, tasks, network.TrainableParameters(), config.BaselineSteps, config.TaskWeight, 0, log);

@@ -57,7 +57,12 @@ public sealed class RoutedMtlPluginTests
     {
         var config = new RoutedMtlConfig();
         Assert.That(config.Tasks.Count, Is.EqualTo(14));
-        Assert.That(config.TaskWeight * config.Tasks.Count, Is.EqualTo(1).Within(1e-15));
+        Assert.That(config.Tasks.Select(config.TaskWeight), Is.All.EqualTo(1.0 / 14).Within(1e-15));
+        var skewed = new RoutedMtlConfig { DelayShare = 0.8 };
+        Assert.That(config.Tasks.Sum(skewed.TaskWeight), Is.EqualTo(1).Within(1e-12));
+        Assert.That(skewed.TaskWeight(skewed.Tasks[0]), Is.EqualTo(0.8 / 7).Within(1e-15));
+        Assert.That(skewed.TaskWeight(skewed.Tasks[13]), Is.EqualTo(0.2 / 7).Within(1e-15));
+        Assert.Throws<ArgumentOutOfRangeException>(() => (new RoutedMtlConfig { DelayShare = 1 }).Validate());
         Assert.That(config.Tasks.Take(7).All(t => t.Kind == TaskKind.Delay) && config.Tasks.Skip(7).All(t => t.Kind == TaskKind.Capacity));
         Assert.That(config.Tasks.Select(t => t.Index), Is.EqualTo(Enumerable.Range(0, 14)));
     }
