@@ -264,7 +264,9 @@ public sealed class RoutedMtlReproduction
         if (results.ContainsKey("single_task"))
         {
             var r = cap.Select(t => Mean(results, "proposed", t) / Mean(results, "single_task", t)).ToList();
-            s.AppendLine($"- capacity within 2 % of single-task at every N: {Check(r.All(x => x >= 0.98))} (ratios {string.Join(", ", r.Select(x => x.ToString("F3")))})");
+            string budget = config.Phase2Steps < config.BaselineSteps && config.Phase2Init == Phase2Init.Reinit
+                ? $"; the re-initialised bDNN trained t2 = {config.Phase2Steps} steps, each single-task DNN {config.BaselineSteps}" : "";
+            s.AppendLine($"- capacity within 2 % of single-task at every N: {Check(r.All(x => x >= 0.98))} (ratios {string.Join(", ", r.Select(x => x.ToString("F3")))}{budget})");
             var d = del.Select(t => Mean(results, "proposed", t) / Mean(results, "single_task", t)).ToList();
             s.AppendLine($"- delay MSE ≤ 1.5× single-task at every N: {Check(d.All(x => x <= 1.5))} (ratios {string.Join(", ", d.Select(x => x.ToString("G3")))})");
         }

@@ -242,6 +242,7 @@ public sealed class RoutedMtlPluginTests
                 ConfigFile = ConfigBinder.ToJson(Tiny),
             });
             Assert.That(outcome.Summary, Does.Contain("Table II").And.Contain("Table III").And.Contain("Goals").And.Contain("oracle"));
+            Assert.That(outcome.Summary, Does.Contain("the re-initialised bDNN trained t2 = 3 steps, each single-task DNN 4"), "the budgets behind the capacity ratio");
             foreach (var file in new[] { "report.json", "reproduction.json", "reproduction.md", "model.safetensors", "fig5_delay_N5.png", "fig6_capacity_N5.png" })
                 Assert.That(File.Exists(Path.Combine(directory, file)), file);
             Assert.That(outcome.Report.Baselines.Keys, Is.SupersetOf(new[] { "single_task", "naive", "zero_padding", "equal_power", "oracle", "optimum" }));
