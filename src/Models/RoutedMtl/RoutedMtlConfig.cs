@@ -127,8 +127,8 @@ public sealed record RoutedMtlConfig : IPluginConfig
     /// Share of the loss weights Σ β_i held by the delay tasks, (0, 1); 0.5 (default) gives every task β_i = 1/14 (§5.1 [R]).
     /// Measured (seed 1, t1 = 5000, t2 = 10000): 0.75 brought the delay MSE below the naive DNN's at N = 10–20, but the
     /// capacity tasks of N = 5–15 closed 96–98 % of their masks in phase 1 and ended at equal-power level; 0.6 brought
-    /// the delay MSE to 0.72–1.07× the five-run single-task DNNs' (0.5: 0.64–1.51×) and capacity down to 0.962–0.997 of
-    /// theirs (0.5: 0.982–1.008). Delay and capacity trade against each other; no share met both goals.
+    /// the delay MSE to 0.64–1.36× the same seed's single-task DNNs' (0.5: 0.55–1.63×) and capacity down to 0.962–0.998
+    /// of theirs (0.5: 0.985–1.009). Delay and capacity trade against each other; no share met both goals.
     /// </summary>
     public double DelayShare { get; init; } = 0.5;
 
