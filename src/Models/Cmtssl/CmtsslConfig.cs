@@ -168,6 +168,14 @@ public sealed record CmtsslConfig : IPluginConfig
     /// Gap with μ = 300 met every minimum rate on 66 % of samples at 6.76 bit/s/Hz, LogRatio with μ = 3 on 66 % at 7.75.
     /// </summary>
     public RatePenalty RatePenalty { get; init; } = RatePenalty.LogRatio;
+    /// <summary>
+    /// Not in the paper; null (off) by default. A per-sample refinement of every decision: <see cref="GradientAscentAllocation"/>
+    /// started from the network's allocation (its v kept, its beams projected onto the budget) for
+    /// <c>refinement.iterations</c> Adam steps on the same rate model, first every user to <c>rateCap</c>·r^min, then the sum
+    /// rate. It runs wherever the model decides (validation, test, timing); Fig. 7's FLOPs do not count it.
+    /// <c>--set 'refinement={"iterations":50}'</c>.
+    /// </summary>
+    public GradientAscentOptions? Refinement { get; init; }
     /// <summary>Floor of the loss weights β (spec §5.3), (0, 1).</summary>
     public double BetaFloor { get; init; } = 1e-3;
     /// <summary>Realisations the input scale c_H (RMS of |H|) is measured on, 1..10^6.</summary>
@@ -203,6 +211,7 @@ public sealed record CmtsslConfig : IPluginConfig
         Require.InRange(ScaleInstances, 1, 1_000_000, "scaleInstances");
         Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
         Require.InRange(BaselineUsers, 1, Problem.TxAntennas, "baselineUsers");
+        Refinement?.Validate("refinement.");
         Training.Validate();
         Reproduction.Validate();
     }

@@ -137,11 +137,15 @@ public sealed class CmtsslPlugin : ModelPlugin<CmtsslConfig, MecCellFreeInstance
     public override double LossLowerBound(CmtsslConfig config) =>
         UncertaintyWeighting.LowerBound(config.Problem.Tasks, config.BetaFloor) - 1e-3;
 
-    /// <summary>The raw beamformers and the binary allocation, as the flat row of <see cref="Allocation.Flatten"/>.</summary>
+    /// <summary>
+    /// The raw beamformers and the binary allocation, as the flat row of <see cref="Allocation.Flatten"/>; refined per
+    /// sample when <see cref="CmtsslConfig.Refinement"/> is set.
+    /// </summary>
     public override Tensor Decide(nn.Module network, CmtsslBatch batch, CmtsslConfig config)
     {
         var proposal = ((IAllocationNetwork)network).Propose(batch.Problem);
-        return AllocationHead.ToAllocation(proposal, config.SaGradient, training: false, config.BudgetLayerW).Flatten();
+        var y = AllocationHead.ToAllocation(proposal, config.SaGradient, training: false, config.BudgetLayerW);
+        return (config.Refinement is { } refinement ? GradientAscentAllocation.Solve(batch.Problem, refinement, y) : y).Flatten();
     }
 
     public override Tensor ToDecision(IReadOnlyList<double[]> decisions, CmtsslBatch batch)

@@ -33,23 +33,48 @@ public sealed record GradientAscentOptions
 /// A reference optimiser, not in the paper: per-sample gradient ascent on the one rate model (<see cref="DownlinkRate"/>)
 /// over free complex beamformers of every link (v = 1 everywhere), each SBS projected onto its budget, maximising
 /// <c>softmin_i min(r_i, cap·r^min) + ε·Σ_i r_i</c>: first every user to its minimum rate, then the sum rate. It starts from
-/// matched beams of the first receive antenna at equal power. The objective is a sum over samples and Adam is
+/// matched beams of the first receive antenna at equal power, or from a given allocation (a learned model's, to refine
+/// it: its beams projected onto the budget and its subcarrier allocation v kept fixed). The objective is a sum over samples and Adam is
 /// element-wise, so a batch is as many independent optimisations. It needs every channel at one place and hundreds of
 /// rate evaluations per sample, so it is a feasibility and sum-rate reference, not a competitor at equal cost.
 /// </summary>
 public static class GradientAscentAllocation
 {
-    /// <summary>The optimised allocation of every sample of <paramref name="problem"/>, beams <c>[S, B, N, I, M_t]</c>, v = 1 (detached).</summary>
-    public static Allocation Solve(MecCellFreeTensors problem, GradientAscentOptions options)
+    /// <summary>
+    /// The optimised allocation of every sample of <paramref name="problem"/>, beams <c>[S, B, N, I, M_t]</c> (detached):
+    /// from matched beams with v = 1, or from <paramref name="start"/> with its v.
+    /// </summary>
+    /// <param name="start">An allocation to refine (beams <c>[S, B, N, I, M_t]</c>, v <c>[S, B, N, I]</c>, 0/1), or null.</param>
+    public static Allocation Solve(MecCellFreeTensors problem, GradientAscentOptions options, Allocation? start = null)
     {
         options.Validate();
         Tensor hr = problem.ChannelRe, hi = problem.ChannelIm;                                   // [S, B, N, I, M_t, M_r]
-        long links = hr.shape[2] * hr.shape[3];
-        var norm = MecCellFreeTensors.LinkGains(hr, hi).sqrt().clamp_min(1e-30).unsqueeze(-1);
-        double amplitude = Math.Sqrt(problem.PowerMaxW / links);
-        var beamRe = nn.Parameter((hr.select(-1, 0) / norm * amplitude).detach().clone());
-        var beamIm = nn.Parameter((hi.select(-1, 0) / norm * amplitude).detach().clone());
-        var assignment = ones(hr.shape[0], hr.shape[1], hr.shape[2], hr.shape[3], dtype: hr.dtype, device: hr.device);
+        var linksShape = new[] { hr.shape[0], hr.shape[1], hr.shape[2], hr.shape[3] };
+        TorchSharp.Modules.Parameter beamRe, beamIm;
+        Tensor assignment;
+        if (start is null)
+        {
+            long links = hr.shape[2] * hr.shape[3];
+            var norm = MecCellFreeTensors.LinkGains(hr, hi).sqrt().clamp_min(1e-30).unsqueeze(-1);
+            double amplitude = Math.Sqrt(problem.PowerMaxW / links);
+            beamRe = nn.Parameter((hr.select(-1, 0) / norm * amplitude).detach().clone());
+            beamIm = nn.Parameter((hi.select(-1, 0) / norm * amplitude).detach().clone());
+            assignment = ones(linksShape, dtype: hr.dtype, device: hr.device);
+        }
+        else
+        {
+            Require.Shape(start.BeamRe, "start.BeamRe", linksShape.Append(hr.shape[4]).ToArray());
+            Require.Shape(start.BeamIm, "start.BeamIm", linksShape.Append(hr.shape[4]).ToArray());
+            Require.Shape(start.Assignment, "start.Assignment", linksShape);
+            Require.Finite(start.BeamRe, "start.BeamRe");
+            Require.Finite(start.BeamIm, "start.BeamIm");
+            using var noGrad = no_grad();
+            var y0 = DownlinkRate.ProjectOntoBudget(start, problem.PowerMaxW);
+            beamRe = nn.Parameter(y0.BeamRe.to(hr.dtype).detach().clone());
+            beamIm = nn.Parameter(y0.BeamIm.to(hr.dtype).detach().clone());
+            assignment = start.Assignment.to(hr.dtype).detach().clone();
+        }
+        using var grad = enable_grad();
         using var optimizer = optim.Adam(new[] { beamRe, beamIm }, options.LearningRate);
         double cap = options.RateCap * problem.MinRate, t = options.Temperature;
         for (int step = 0; step < options.Iterations; step++)

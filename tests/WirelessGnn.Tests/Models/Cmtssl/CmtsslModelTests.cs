@@ -131,6 +131,28 @@ public class CmtsslModelTests
     }
 
     [Test]
+    public void A_refined_decision_keeps_the_networks_subcarrier_allocation_and_lifts_its_weakest_users_also_without_gradients()
+    {
+        torch.manual_seed(8);
+        var config = Small(2, mapping: BeamformerMapping.PowerShares) with { LinkGains = true };
+        using var net = Central.CreateNetwork(config);
+        net.eval();
+        using var batch = Central.Prepare(Central.Sample(config, 12, 9), config, CPU);
+        using var noGrad = no_grad();                                      // as the evaluator calls Decide
+        var p = batch.Problem;
+        Allocation Unflatten(Tensor d) => Allocation.Unflatten(d.to_type(ScalarType.Float64), p.Sbss, p.Subcarriers, p.Users, p.TxAntennas);
+        var raw = Unflatten(Central.Decide(net, batch, config));
+        var refined = Unflatten(Central.Decide(net, batch, config with { Refinement = new GradientAscentOptions { Iterations = 60 } }));
+        Assert.That(refined.Assignment.eq(raw.Assignment).all().item<bool>(), Is.True);
+        var scoreRaw = Central.Score(raw.Flatten(), batch);
+        var scoreRefined = Central.Score(refined.Flatten(), batch);
+        Assert.That(scoreRefined["power_met"], Is.All.EqualTo(1.0));
+        Assert.That(scoreRefined["users_min_rate_met"].Average(), Is.GreaterThan(scoreRaw["users_min_rate_met"].Average()),
+            "an untrained network misses minimum rates that 60 refinement steps reach");
+        Assert.Throws<ArgumentOutOfRangeException>(() => (config with { Refinement = new GradientAscentOptions { Iterations = 0 } }).Validate());
+    }
+
+    [Test]
     public void With_the_budget_layer_the_power_tasks_see_the_raw_powers_and_the_rate_tasks_the_projected_allocation()
     {
         torch.manual_seed(8);

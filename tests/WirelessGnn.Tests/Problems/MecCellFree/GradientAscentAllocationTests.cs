@@ -33,6 +33,29 @@ public class GradientAscentAllocationTests
     }
 
     [Test]
+    public void Refining_a_given_allocation_keeps_its_subcarrier_allocation_meets_the_budgets_and_lifts_the_weakest_user()
+    {
+        using var scope = NewDisposeScope();
+        var p = Problem(6, 44);
+        var matched = GradientAscentAllocation.Solve(p, new GradientAscentOptions { Iterations = 1, LearningRate = 1e-12 });
+        var generator = new Generator(5).manual_seed(5);
+        var v = (rand(matched.Assignment.shape, generator: generator, dtype: ScalarType.Float64) < 0.7).to_type(ScalarType.Float64);
+        // A start over budget (×2 the power) with 30 % of the links off.
+        var start = new Allocation(matched.BeamRe * Math.Sqrt(2), matched.BeamIm * Math.Sqrt(2), v);
+        var refined = GradientAscentAllocation.Solve(p, new GradientAscentOptions { Iterations = 100 }, start);
+
+        Assert.That(refined.Assignment.eq(v).all().item<bool>(), Is.True, "the start's v is kept");
+        Assert.That(DownlinkRate.SbsPowers(refined).data<double>().ToArray(), Is.All.LessThanOrEqualTo(Config.SbsPowerW * (1 + 1e-9)));
+        var projected = DownlinkRate.ProjectOntoBudget(start, Config.SbsPowerW);
+        double Weakest(Allocation y) => DownlinkRate.UserRates(p, y).amin(new long[] { -1 }).mean().item<double>();
+        Assert.That(Weakest(refined), Is.GreaterThan(Weakest(projected)));
+
+        var wrong = new Allocation(start.BeamRe.narrow(0, 0, 5), start.BeamIm, start.Assignment);
+        var error = Assert.Throws<ArgumentException>(() => GradientAscentAllocation.Solve(p, new GradientAscentOptions { Iterations = 1 }, wrong));
+        Assert.That(error!.Message, Does.Contain("start.BeamRe"));
+    }
+
+    [Test]
     public void Samples_are_optimised_independently_of_their_batch()
     {
         using var scope = NewDisposeScope();
