@@ -49,31 +49,11 @@ public static class GradientAscentAllocation
     {
         options.Validate();
         Tensor hr = problem.ChannelRe, hi = problem.ChannelIm;                                   // [S, B, N, I, M_t, M_r]
-        var linksShape = new[] { hr.shape[0], hr.shape[1], hr.shape[2], hr.shape[3] };
-        TorchSharp.Modules.Parameter beamRe, beamIm;
-        Tensor assignment;
-        if (start is null)
-        {
-            long links = hr.shape[2] * hr.shape[3];
-            var norm = MecCellFreeTensors.LinkGains(hr, hi).sqrt().clamp_min(1e-30).unsqueeze(-1);
-            double amplitude = Math.Sqrt(problem.PowerMaxW / links);
-            beamRe = nn.Parameter((hr.select(-1, 0) / norm * amplitude).detach().clone());
-            beamIm = nn.Parameter((hi.select(-1, 0) / norm * amplitude).detach().clone());
-            assignment = ones(linksShape, dtype: hr.dtype, device: hr.device);
-        }
-        else
-        {
-            Require.Shape(start.BeamRe, "start.BeamRe", linksShape.Append(hr.shape[4]).ToArray());
-            Require.Shape(start.BeamIm, "start.BeamIm", linksShape.Append(hr.shape[4]).ToArray());
-            Require.Shape(start.Assignment, "start.Assignment", linksShape);
-            Require.Finite(start.BeamRe, "start.BeamRe");
-            Require.Finite(start.BeamIm, "start.BeamIm");
-            using var noGrad = no_grad();
-            var y0 = DownlinkRate.ProjectOntoBudget(start, problem.PowerMaxW);
-            beamRe = nn.Parameter(y0.BeamRe.to(hr.dtype).detach().clone());
-            beamIm = nn.Parameter(y0.BeamIm.to(hr.dtype).detach().clone());
-            assignment = start.Assignment.to(hr.dtype).detach().clone();
-        }
+        Allocation y0;
+        using (no_grad()) y0 = start is null ? MatchedBeams(problem) : DownlinkRate.ProjectOntoBudget(Checked(start, problem), problem.PowerMaxW);
+        var beamRe = nn.Parameter(y0.BeamRe.to(hr.dtype).detach().clone());
+        var beamIm = nn.Parameter(y0.BeamIm.to(hr.dtype).detach().clone());
+        var assignment = y0.Assignment.to(hr.dtype).detach().clone();
         using var grad = enable_grad();
         using var optimizer = optim.Adam(new[] { beamRe, beamIm }, options.LearningRate);
         double cap = options.RateCap * problem.MinRate, t = options.Temperature;
@@ -93,5 +73,28 @@ public static class GradientAscentAllocation
             var y = DownlinkRate.ProjectOntoBudget(new Allocation(beamRe, beamIm, assignment), problem.PowerMaxW);
             return new Allocation(y.BeamRe.detach().clone(), y.BeamIm.detach().clone(), assignment);
         }
+    }
+
+    /// <summary>Matched beams of the first receive antenna at equal power, every link on (v = 1): each SBS spends P_max.</summary>
+    private static Allocation MatchedBeams(MecCellFreeTensors problem)
+    {
+        Tensor hr = problem.ChannelRe, hi = problem.ChannelIm;                                   // [S, B, N, I, M_t, M_r]
+        var norm = MecCellFreeTensors.LinkGains(hr, hi).sqrt().clamp_min(1e-30).unsqueeze(-1);
+        double amplitude = Math.Sqrt(problem.PowerMaxW / (hr.shape[2] * hr.shape[3]));
+        return new Allocation(hr.select(-1, 0) / norm * amplitude, hi.select(-1, 0) / norm * amplitude,
+            ones(hr.shape[0], hr.shape[1], hr.shape[2], hr.shape[3], dtype: hr.dtype, device: hr.device));
+    }
+
+    /// <summary><paramref name="start"/> after checking its shapes against <paramref name="problem"/> and its beams for NaN/Inf.</summary>
+    private static Allocation Checked(Allocation start, MecCellFreeTensors problem)
+    {
+        var links = problem.ChannelRe.shape[..4];
+        var beams = links.Append(problem.ChannelRe.shape[4]).ToArray();
+        Require.Shape(start.BeamRe, "start.BeamRe", beams);
+        Require.Shape(start.BeamIm, "start.BeamIm", beams);
+        Require.Shape(start.Assignment, "start.Assignment", links);
+        Require.Finite(start.BeamRe, "start.BeamRe");
+        Require.Finite(start.BeamIm, "start.BeamIm");
+        return start;
     }
 }
