@@ -153,6 +153,16 @@ public class CmtsslModelTests
     }
 
     [Test]
+    public void A_sweep_feasibility_reference_is_validated_under_its_own_name()
+    {
+        var config = new CmtsslConfig();
+        Assert.DoesNotThrow(() => (config with { Reproduction = config.Reproduction with { SweepFeasibility = new GradientAscentOptions { RateCap = 1, SumRateWeight = 0 } } }).Validate());
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            (config with { Reproduction = config.Reproduction with { SweepFeasibility = new GradientAscentOptions { Iterations = 0 } } }).Validate());
+        Assert.That(e!.Message, Does.Contain("reproduction.sweepFeasibility.iterations"));
+    }
+
+    [Test]
     public void With_the_budget_layer_the_power_tasks_see_the_raw_powers_and_the_rate_tasks_the_projected_allocation()
     {
         torch.manual_seed(8);
