@@ -348,7 +348,7 @@ public sealed class CmtsslReproduction
                 value, cmtssl = double.IsFinite(cm) ? cm : (double?)null, dmtssl = double.IsFinite(dm) ? dm : (double?)null, rsa_zfbf = rsa, gsa_zfbf = gsa,
                 cmtssl_constraints_met = c is null ? (double?)null : p.Methods[c].Metrics["constraints_met"].Average(),
                 dmtssl_constraints_met = d is null ? (double?)null : p.Methods[d].Metrics["constraints_met"].Average(),
-                feasibility_reference_min_rate_met = feasible,
+                feasibility_reference_constraints_met = feasible,
             });
         }
         s.AppendLine();
