@@ -110,7 +110,7 @@ public sealed class RoutedMtlReproduction
                            $"t1 = {config.Phase1Steps}, t2 = {config.Phase2Steps}, baselines {config.BaselineSteps} steps, " +
                            $"{(config.TasksPerStep > 0 ? $"{config.TasksPerStep}" : "all")} of {config.Tasks.Count} tasks per step, {request.Device}");
         summary.AppendLine();
-        summary.AppendLine($"Choices where we differ from the spec's [R] (config keys): routerActivation = {config.RouterActivation} (spec: ReLU), " +
+        summary.AppendLine($"Settings for which the spec recommends a value [R] (config key = this run's value, the spec's in brackets): routerActivation = {config.RouterActivation} (spec: ReLU), " +
                            $"delayLoss = {config.DelayLoss} (spec: Mse), training.schedule = {config.Training.Schedule} (spec: Constant), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
                            $"{1 - config.ConstraintMargin:0.###}·P_av; the violation below is against P_av), dualProportionalGain = {config.DualProportionalGain:0.###} " +
                            "(spec: 0, plain dual ascent).");
@@ -202,6 +202,12 @@ public sealed class RoutedMtlReproduction
                 $"{Mean(results, m, t):G3}{(paper is not null && RoutedMtlPaper.At(paper, t.Bands) is { } p ? $" ({p:G3})" : "")}")) + " |");
         }
         s.AppendLine();
+        if (rows.Any(m => tasks.Any(t => !(Mean(results, m, t) <= 100 * Mean(results, "equal_power", t)))))
+        {
+            s.AppendLine("A value of Infinity, or one orders of magnitude above equal power's, is not an overflow: some test sample gave a user " +
+                         "about zero power, and a user's delay grows without bound as its power goes to 0.");
+            s.AppendLine();
+        }
         s.AppendLine("Mean optimal delay, ms (spec §11.3 [D] in brackets): " + string.Join(", ", tasks.Select(t =>
             $"N={t.Bands} {OptimalDelay(results, t):F2}{(RoutedMtlPaper.At(RoutedMtlPaper.OptimalDelayMs, t.Bands) is { } d ? $" ({d:F2})" : "")}")));
         s.AppendLine();
