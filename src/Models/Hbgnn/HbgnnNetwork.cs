@@ -84,6 +84,23 @@ public sealed class HbgnnNetwork : nn.Module<GraphView, Tensor, (Tensor Scores, 
         return (scores, power);
     }
 
+    /// <summary>
+    /// Multiply-accumulates of one forward pass on a scene with <paramref name="ues"/> UEs and <paramref name="bss"/> BSs
+    /// (about half the FLOPs): every layer's kernels, the power head and the association head over the K candidate slots.
+    /// </summary>
+    public long MultiplyAccumulates(int ues, int bss)
+    {
+        Require.Valid(ues >= 1, nameof(ues), ues, ">= 1");
+        Require.Valid(bss >= 1, nameof(bss), bss, ">= 1");
+        var counts = new Dictionary<string, int> { [HetNetGraph.Ue] = ues, [HetNetGraph.Bs] = bss };
+        long macs = layers.Sum(l => l.MultiplyAccumulates(counts));
+        macs += (long)bss * powerHead.in_features;
+        macs += edgeScorer is null
+            ? (long)ues * associationHead!.in_features * associationHead.out_features
+            : edgeScorer.MultiplyAccumulates(ues, bss, (long)ues * candidates);
+        return macs;
+    }
+
     /// <summary>Edge-scorer scores <c>[B, I, K]</c> from UE <c>[B, I, d]</c> and BS <c>[B, J, d']</c> embeddings and the slot SNRs.</summary>
     private Tensor EdgeScores(Tensor ue, Tensor bs, Tensor ueFeatures, Tensor candidateBs)
     {

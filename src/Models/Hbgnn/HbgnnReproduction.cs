@@ -65,6 +65,7 @@ public sealed class HbgnnReproduction
         _log($"SRL on {srlScenes.Count} test scenes (at most {config.SrlMaxIterations} iterations each)");
         var srl = Srl(network, srlScenes, config);
         double latency = new Evaluator<HbgnnConfig, HetNetScene, HbgnnBatch>(_plugin, request.Device).Latency(network, scenes.Take(20).ToList(), config);
+        var floor = new ComputeFloor(network.MultiplyAccumulates(config.Problem.Ues, config.Problem.Bss), MatmulThroughput.Measure(request.Device));
 
         // Table III / IV
         var rates = new Dictionary<string, double[]>();
@@ -81,10 +82,10 @@ public sealed class HbgnnReproduction
         s.AppendLine($"## HBGNN reproduction: {HbgnnPlugin.SetName(config.Problem)}, {scenes.Count} test scenes (SRL on the first {srl.Count}), device {request.Device}, {Environment.ProcessorCount} cores");
         s.AppendLine();
         TableIII(rates, srl, s, json);
-        TableIV(seconds, latency, main, s, json);
+        TableIV(seconds, latency, main, floor, config.Problem, s, json);
         TableII(config, network, s, json);
         files.Add(Fig10(network, srlScenes.Count > 0 ? srlScenes : scenes.Take(20).ToList(), srl, config, main.Baselines.Keys.ToList()));
-        Goals(rates, seconds, latency, srl, json, s);
+        Goals(rates, seconds, latency, floor, srl, json, s);
 
         if (config.Reproduction.Sweep != "none") files.AddRange(Sweep(network, config, s, json));
 
@@ -175,7 +176,17 @@ public sealed class HbgnnReproduction
         if (srl.Count > 0) json["srl_scenes"] = new { grl = srl.Average(r => r.InitialRate), srl = srl.Average(r => r.Rate), iterations = srl.Average(r => r.Iterations) };
     }
 
-    private void TableIV(Dictionary<string, double[]> seconds, double latency, SetEvaluation main, StringBuilder s, Dictionary<string, object?> json)
+    /// <summary>GRL's multiply-accumulates per scene and the device's matmul rate: the least time the network can take.</summary>
+    private sealed record ComputeFloor(long MultiplyAccumulates, double FlopsPerSecond)
+    {
+        public double Flops => 2.0 * MultiplyAccumulates;
+        public double Seconds => Flops / FlopsPerSecond;
+        /// <summary>The FLOP/s at which the network's FLOPs take <paramref name="seconds"/>.</summary>
+        public double RateFor(double seconds) => Flops / seconds;
+    }
+
+    private void TableIV(Dictionary<string, double[]> seconds, double latency, SetEvaluation main, ComputeFloor floor, UltraDenseHetNetConfig problem,
+        StringBuilder s, Dictionary<string, object?> json)
     {
         double grl = seconds["grl"].Average();
         s.AppendLine($"### Table IV: computation time per scene (s); GRL per scene at batch {Math.Min(main.Model.BatchSize, main.Model.Timing.Instances)} (graph building excluded: {ReportWriter.Seconds(main.PrepareSecondsPerInstance)} per scene), SRL including its fine-tuning");
@@ -188,9 +199,14 @@ public sealed class HbgnnReproduction
             s.AppendLine($"| {Label(m)} | {ReportWriter.Seconds(seconds[m].Average())} | {ReportWriter.Seconds(MethodScores.Percentile(seconds[m], 0.5))} | {seconds[m].Average() / grl:G4} | {(double.IsNaN(p.Seconds) ? "— | —" : $"{p.Seconds:G4} | {p.Seconds / HbgnnPaper.Tables["grl"].Seconds:G4}")} |");
         }
         s.AppendLine($"\nGRL one scene at a time (batch 1): median {ReportWriter.Seconds(latency)}.");
+        s.AppendLine($"\nCompute floor: the GRL network does {floor.Flops / 1e6:F1} MFLOP per scene (2 × {floor.MultiplyAccumulates / 1e6:F2} M " +
+                     $"multiply-accumulates of its kernels and heads at I = {problem.Ues}, J = {problem.Bss}), and a 2048² float32 matmul runs at " +
+                     $"{floor.FlopsPerSecond / 1e9:F1} GFLOP/s on this device ({get_num_threads()} torch thread{(get_num_threads() == 1 ? "" : "s")}), so GRL cannot take less than " +
+                     $"{ReportWriter.Seconds(floor.Seconds)} per scene here at any batch; it takes {grl / floor.Seconds:F1}× that.");
         s.AppendLine();
         json["table_iv_mean_seconds"] = seconds.Where(kv => kv.Value.Length > 0).ToDictionary(kv => kv.Key, kv => kv.Value.Average());
         json["grl_batch1_seconds"] = latency;
+        json["grl_compute_floor"] = new { flops_per_scene = floor.Flops, matmul_flops_per_second = floor.FlopsPerSecond, seconds_per_scene = floor.Seconds };
     }
 
     private static void TableII(HbgnnConfig config, HbgnnNetwork network, StringBuilder s, Dictionary<string, object?> json)
@@ -234,7 +250,8 @@ public sealed class HbgnnReproduction
         return path;
     }
 
-    private static void Goals(Dictionary<string, double[]> rates, Dictionary<string, double[]> seconds, double latency, List<AscentResult> srl, Dictionary<string, object?> json, StringBuilder s)
+    private static void Goals(Dictionary<string, double[]> rates, Dictionary<string, double[]> seconds, double latency, ComputeFloor floor, List<AscentResult> srl,
+        Dictionary<string, object?> json, StringBuilder s)
     {
         double R(string m) => rates.TryGetValue(m, out var v) && v.Length > 0 ? v.Average() : double.NaN;
         double T(string m) => seconds.TryGetValue(m, out var v) && v.Length > 0 ? v.Average() : double.NaN;
@@ -247,6 +264,9 @@ public sealed class HbgnnReproduction
             s.AppendLine($"- SRL / GRL on the {srl.Count} SRL scenes = {srl.Average(r => r.Rate) / srl.Average(r => r.InitialRate):F3} (goal > 1; paper 1.131)");
         s.AppendLine($"- JUAPCMWSER / GRL time = {T("juapcmwser") / T("grl"):F0}× at GRL's batch, {T("juapcmwser") / latency:F0}× at batch 1 (goal ≥ 1000×; paper 26 141×)");
         s.AppendLine($"- GRL / MARAMP time = {T("grl") / T("maramp"):F2} at batch, {latency / T("maramp"):F2} at batch 1 (goal ≤ 3)");
+        s.AppendLine($"- At the compute floor ({ReportWriter.Seconds(floor.Seconds)} per scene) the ratios would be {T("juapcmwser") / floor.Seconds:F0}× and " +
+                     $"{floor.Seconds / T("maramp"):F2}: with the baselines' times measured here, the time goals need a device doing at least {floor.RateFor(T("juapcmwser") / 1000) / 1e9:F0} GFLOP/s " +
+                     $"(≥ 1000×) and {floor.RateFor(3 * T("maramp")) / 1e9:F0} GFLOP/s (≤ 3× MARAMP), against {floor.FlopsPerSecond / 1e9:F1} here");
         s.AppendLine();
         json["goals"] = new { ordering_baselines = middle, grl_over_juapcmwser = R("grl") / R("juapcmwser"), juapcmwser_over_grl_time = T("juapcmwser") / T("grl"), grl_over_maramp_time = T("grl") / T("maramp") };
     }

@@ -39,6 +39,17 @@ public class PairScorerTests
     }
 
     [Test]
+    public void Pair_scorer_counts_its_first_stage_per_node_not_per_pair()
+    {
+        using var scope = NewDisposeScope();
+        var scorer = new PairScorer(6, 7, 2, 16, output: 2);
+        // (5·6 + 4·7)·16 for the two projections, then per pair 2·16 for the features and 16·2 for the second stage.
+        Assert.That(scorer.MultiplyAccumulates(5, 4, 15), Is.EqualTo(58 * 16 + 15 * 64));
+        // Against the MLP over the concatenation, which pays (6 + 7 + 2)·16 + 16·2 on every pair.
+        Assert.That(scorer.MultiplyAccumulates(5, 4, 15), Is.LessThan(15 * Mlp.MultiplyAccumulatesOf(new[] { 15, 16, 2 })));
+    }
+
+    [Test]
     public void Pair_scorer_names_the_input_of_the_wrong_shape()
     {
         using var scope = NewDisposeScope();

@@ -37,6 +37,30 @@ public class HbgnnModelTests
     }
 
     [Test]
+    public void Multiply_accumulates_count_every_kernel_and_head_per_node_and_per_candidate_slot()
+    {
+        using var scope = NewDisposeScope();
+        var graph = new HetNetGraph(Config);
+        int fu = graph.UeType.FeatureCount, fb = graph.BsType.FeatureCount, h = Config.KernelHidden, o = Config.KernelOutput, k = Config.Candidates;
+        int ues = 11, bss = 7;
+        // Layer 1 reads the input features, layer 2 the [f1, f2] embeddings of width 2·O; each kernel is in→H→O.
+        long Kernel(int self, int other) => (long)(self + other) * h + (long)h * o;
+        long layer1 = ues * (Kernel(fu, fb) + Kernel(fu, fu)) + bss * (Kernel(fb, fu) + Kernel(fb, fb));
+        long layer2 = ues * 2 * Kernel(2 * o, 2 * o) + bss * 2 * Kernel(2 * o, 2 * o);
+        long power = bss * 2L * o;
+        using (var slot = new HbgnnNetwork(Config with { UaHead = UaHead.Slot }, graph))
+            Assert.That(slot.MultiplyAccumulates(ues, bss), Is.EqualTo(layer1 + layer2 + power + ues * 2L * o * k));
+        // The edge scorer projects each end once and then adds the slot's SNR column and the output stage per pair.
+        long scorer = (ues + bss) * 2L * o * h + (long)ues * k * (h + h);
+        using (var edge = new HbgnnNetwork(Config with { UaHead = UaHead.EdgeScorer }, graph))
+        {
+            Assert.That(edge.MultiplyAccumulates(ues, bss), Is.EqualTo(layer1 + layer2 + power + scorer));
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => edge.MultiplyAccumulates(0, bss));
+            Assert.That(ex!.Message, Does.Contain("ues"));
+        }
+    }
+
+    [Test]
     public void Edge_rule_keeps_1_to_K_candidates_strongest_first_and_the_graph_agrees()
     {
         var config = Config with { EdgeThresholdDb = 40 };
