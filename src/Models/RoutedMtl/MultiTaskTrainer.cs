@@ -18,7 +18,8 @@ public sealed class MultiTaskTrainer : IDisposable
     private readonly RoutedMtlConfig _config;
     private readonly Dictionary<int, TaskBatch> _train = new();
     private readonly Dictionary<int, TaskBatch> _test = new();
-    private readonly Random _rng;
+    private readonly int _seed;
+    private Random _rng;
     private readonly Generator _rows;
 
     /// <param name="seed">Seed of the run: training sets, batch draws and task draws.</param>
@@ -27,6 +28,7 @@ public sealed class MultiTaskTrainer : IDisposable
         config.Validate();
         _plugin = plugin;
         _config = config;
+        _seed = seed;
         _rng = new Random(seed);
         _rows = new Generator((ulong)(uint)seed, device);
         foreach (var task in config.Tasks)
@@ -39,6 +41,16 @@ public sealed class MultiTaskTrainer : IDisposable
     }
 
     public List<CurvePoint> Curves { get; } = new();
+
+    /// <summary>
+    /// Restarts the batch and task draws from the run's seed, so that a scheme sees the draws a fresh trainer would give
+    /// it: its numbers then depend neither on the schemes trained before it nor on their step counts.
+    /// </summary>
+    public void Rewind()
+    {
+        _rng = new Random(_seed);
+        _rows.manual_seed((uint)_seed);
+    }
 
     /// <summary>
     /// Trains <paramref name="parameters"/> of <paramref name="network"/> on <paramref name="tasks"/> for

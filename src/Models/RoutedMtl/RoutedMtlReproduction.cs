@@ -83,6 +83,7 @@ public sealed class RoutedMtlReproduction
             foreach (var scheme in schemes)
             {
                 torch.manual_seed(seed * 16 + (int)scheme);
+                trainer.Rewind();
                 log($"run {run + 1}: training {SchemeTraining.Name(scheme)}");
                 var trained = SchemeTraining.Train(scheme, config, trainer, request.Mode == ExperimentMode.Train ? log : null);
                 using var network = trained.Network;

@@ -231,6 +231,31 @@ public sealed class RoutedMtlPluginTests
     }
 
     [Test]
+    public void After_a_rewind_a_baseline_trains_on_the_draws_of_a_fresh_trainer_whatever_trained_before_it()
+    {
+        var config = Tiny;
+        float[] Naive(MultiTaskTrainer trainer)
+        {
+            torch.manual_seed(5);
+            var trained = SchemeTraining.Train(Scheme.Naive, config, trainer);
+            using var net = trained.Network;
+            return net.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
+        }
+        float[] AfterProposed(bool rewind)
+        {
+            using var trainer = new MultiTaskTrainer(Plugin, config, CPU, 2);
+            torch.manual_seed(11);
+            using (SchemeTraining.Train(Scheme.Proposed, config, trainer).Network) { }
+            if (rewind) trainer.Rewind();
+            return Naive(trainer);
+        }
+        float[] alone;
+        using (var fresh = new MultiTaskTrainer(Plugin, config, CPU, 2)) alone = Naive(fresh);
+        Assert.That(AfterProposed(rewind: true), Is.EqualTo(alone), "rewound: the naive DNN is the one trained alone");
+        Assert.That(AfterProposed(rewind: false), Is.Not.EqualTo(alone), "without the rewind its draws continue the proposed model's");
+    }
+
+    [Test]
     public void A_tiny_reproduction_writes_both_tables_the_goals_and_the_figures()
     {
         var directory = Directory.CreateTempSubdirectory("wgnn-routed-").FullName;
