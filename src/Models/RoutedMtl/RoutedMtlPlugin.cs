@@ -49,12 +49,8 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
         }
         : new RoutedMtlConfig();
 
-    public override ExperimentOutcome Run(ExperimentRequest request)
-    {
-        if (request.Mode == ExperimentMode.Evaluate)
-            throw new NotSupportedException("routed-mtl has no 'eval' of a checkpoint: 'train' trains and evaluates the routed model, 'reproduce' every scheme.");
-        return new RoutedMtlReproduction(this).Run(request);
-    }
+    /// <summary><c>train</c> trains and scores the routed model, <c>reproduce</c> every scheme, <c>eval</c> scores a saved routed model.</summary>
+    public override ExperimentOutcome Run(ExperimentRequest request) => new RoutedMtlReproduction(this).Run(request);
 
     public override IReadOnlyList<TaskSample> Sample(RoutedMtlConfig config, int count, int seed) =>
         TaskData.Samples(config, config.Tasks[config.Task], count, seed);

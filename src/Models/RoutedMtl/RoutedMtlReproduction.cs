@@ -47,7 +47,13 @@ public sealed class RoutedMtlReproduction
         var log = request.Log ?? (_ => { });
         var config = new Experiment<RoutedMtlConfig, TaskSample, TaskBatch>(_plugin).ResolveConfig(request);
         torch.set_num_threads(config.TrainingThreads);
-        var schemes = request.Mode == ExperimentMode.Train ? new[] { Scheme.Proposed } : config.Schemes.Distinct().ToArray();
+        bool evaluate = request.Mode == ExperimentMode.Evaluate;
+        var schemes = request.Mode switch
+        {
+            ExperimentMode.Train => new[] { Scheme.Proposed },
+            ExperimentMode.Evaluate => Array.Empty<Scheme>(),
+            _ => config.Schemes.Distinct().ToArray(),
+        };
         Directory.CreateDirectory(request.OutputDirectory);
         var clock = Stopwatch.StartNew();
         var files = new List<string>();
@@ -72,10 +78,26 @@ public sealed class RoutedMtlReproduction
             }
         }
 
+        void Score(string name, MultiTaskNetwork network)
+        {
+            foreach (var set in sets)
+            {
+                var e = evaluator.Evaluate(network, set with { Config = set.Config with { IncludeBaselines = false } }, _plugin.EvaluationBatchSize(config));
+                Add(name, set.Config.Task, Summarise(e.Model, config.Tasks[set.Config.Task], config));
+            }
+        }
+
         var seconds = schemes.ToDictionary(s => s, _ => new List<double>());
         var curves = new List<CurvePoint>();
         var notes = new StringBuilder();
-        for (int run = 0; run < config.Runs; run++)
+        if (evaluate)
+        {
+            using var routed = LoadRouted(request.Checkpoint!, config, request.Device);
+            Score(SchemeTraining.Name(Scheme.Proposed), routed);
+            notes.Append(RoutingNotes(routed, config));
+            log($"scored {request.Checkpoint} on the {config.Tasks.Count} tasks' test sets");
+        }
+        for (int run = 0; run < (evaluate ? 0 : config.Runs); run++)
         {
             int seed = request.Seed + run;
             log($"run {run + 1}/{config.Runs} (seed {seed}): preparing the training sets");
@@ -88,11 +110,7 @@ public sealed class RoutedMtlReproduction
                 var trained = SchemeTraining.Train(scheme, config, trainer, request.Mode == ExperimentMode.Train ? log : null);
                 using var network = trained.Network;
                 seconds[scheme].Add(trained.Seconds);
-                foreach (var set in sets)
-                {
-                    var e = evaluator.Evaluate(network, set with { Config = set.Config with { IncludeBaselines = false } }, _plugin.EvaluationBatchSize(config));
-                    Add(SchemeTraining.Name(scheme), set.Config.Task, Summarise(e.Model, config.Tasks[set.Config.Task], config));
-                }
+                Score(SchemeTraining.Name(scheme), network);
                 if (run == 0 && network is RoutedMtlNetwork routed)
                 {
                     notes.Append(RoutingNotes(routed, config));
@@ -107,9 +125,11 @@ public sealed class RoutedMtlReproduction
         }
 
         var summary = new StringBuilder();
-        summary.AppendLine($"# routed-mtl: {config.Runs} run(s) from seed {request.Seed}, {config.Training.TrainInstances} training and {config.TestSamples} test samples per task, " +
-                           $"t1 = {config.Phase1Steps}, t2 = {config.Phase2Steps}, baselines {config.BaselineSteps} steps, " +
-                           $"{(config.TasksPerStep > 0 ? $"{config.TasksPerStep}" : "all")} of {config.Tasks.Count} tasks per step, {request.Device}");
+        summary.AppendLine(evaluate
+            ? $"# routed-mtl: the routed model of {request.Checkpoint} (trained with t1 = {config.Phase1Steps}, t2 = {config.Phase2Steps}), {config.TestSamples} test samples per task, {request.Device}"
+            : $"# routed-mtl: {config.Runs} run(s) from seed {request.Seed}, {config.Training.TrainInstances} training and {config.TestSamples} test samples per task, " +
+              $"t1 = {config.Phase1Steps}, t2 = {config.Phase2Steps}, baselines {config.BaselineSteps} steps, " +
+              $"{(config.TasksPerStep > 0 ? $"{config.TasksPerStep}" : "all")} of {config.Tasks.Count} tasks per step, {request.Device}");
         summary.AppendLine();
         summary.AppendLine($"Settings for which the spec recommends a value [R] (config key = this run's value, the spec's in brackets): routerActivation = {config.RouterActivation} (spec: ReLU), " +
                            $"delayLoss = {config.DelayLoss} (spec: Mse), training.schedule = {config.Training.Schedule} (spec: Constant), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
@@ -119,11 +139,11 @@ public sealed class RoutedMtlReproduction
         var json = new Dictionary<string, object?>();
         TableII(config, results, summary, json);
         TableIII(config, results, summary, json);
-        Complexity(config, seconds, summary, json);
+        if (!evaluate) Complexity(config, seconds, summary, json);
         Goals(config, results, seconds, summary);
         summary.Append(notes);
         files.AddRange(Figures(request.OutputDirectory, config, curves));
-        summary.AppendLine($"Reproduction took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device}.");
+        summary.AppendLine($"{(evaluate ? "Evaluation" : "Reproduction")} took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device}.");
 
         var jsonPath = Path.Combine(request.OutputDirectory, "reproduction.json");
         json["curves"] = curves.Select(c => new { scheme = c.Scheme, task = c.Task.ToString(), c.Step, c.Value, c.Violation }).ToList();
@@ -135,6 +155,20 @@ public sealed class RoutedMtlReproduction
         files.Add(jsonPath);
         files.Add(mdPath);
         return new ExperimentOutcome(report, request.OutputDirectory, files, summary.ToString());
+    }
+
+    /// <summary>The routed model of a finished <c>train</c> or <c>reproduce</c> (masks binary, rDNN frozen) from <paramref name="checkpoint"/>.</summary>
+    private static RoutedMtlNetwork LoadRouted(string checkpoint, RoutedMtlConfig config, Device device)
+    {
+        var network = new RoutedMtlNetwork(config);
+        Checkpoint.Load(checkpoint, network);
+        if (!network.IsFrozen)
+        {
+            network.Dispose();
+            throw new ArgumentException($"--checkpoint '{checkpoint}': the routed model was saved before its masks were thresholded; eval needs a finished model.");
+        }
+        network.to(device);
+        return network;
     }
 
     /// <summary>The pseudo-method holding the optimum's mean delay (ms) per delay task.</summary>
@@ -300,7 +334,7 @@ public sealed class RoutedMtlReproduction
         using var noGrad = no_grad();
         var masks = network.BinaryMasks;
         bool binary = masks.eq(0).logical_or(masks.eq(1)).all().item<bool>();
-        s.AppendLine($"## Routing (run 1): masks binary: {binary}; open fraction of the routed weights per task");
+        s.AppendLine($"## Routing (run 1, the saved model): masks binary: {binary}; open fraction of the routed weights per task");
         s.AppendLine();
         s.AppendLine(string.Join(", ", config.Tasks.Select(t => $"{t}: {masks[t.Index].mean().item<float>():F2}")));
         s.AppendLine();
