@@ -97,7 +97,8 @@ public sealed class RoutedMtlReproduction
             notes.Append(RoutingNotes(routed, config));
             log($"scored {request.Checkpoint} on the {config.Tasks.Count} tasks' test sets");
         }
-        for (int run = 0; run < (evaluate ? 0 : config.Runs); run++)
+        int runs = evaluate ? 0 : config.Runs;                                   // eval trains nothing
+        for (int run = 0; run < runs; run++)
         {
             int seed = request.Seed + run;
             log($"run {run + 1}/{config.Runs} (seed {seed}): preparing the training sets");
