@@ -142,7 +142,14 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
 
                 if (step % Options.ValidateEvery == 0 || step == Options.Steps)
                 {
+                    double? underRunningStats = null;
+                    if (Options.RecalibrateBatchNorm > 0)
+                    {
+                        underRunningStats = Validate(network, validation);
+                        RecalibrateBatchNorm(network, pool, step);
+                    }
                     double value = Validate(network, validation);
+                    if (underRunningStats is double r) row[RunningStatsColumn] = r;
                     lastValidation = value;
                     validations.Add((step, value));
                     memory.Add((step, ProcessMemory.CurrentRssMb()));
@@ -222,9 +229,30 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     }
 
     /// <summary>The columns of the training curve (metrics.csv), in order.</summary>
-    public IReadOnlyList<string> MetricsColumns => new[] { "loss", "learning_rate", ValidationColumn, "rss_mb" };
+    public IReadOnlyList<string> MetricsColumns => Options.RecalibrateBatchNorm > 0
+        ? new[] { "loss", "learning_rate", ValidationColumn, RunningStatsColumn, "rss_mb" }
+        : new[] { "loss", "learning_rate", ValidationColumn, "rss_mb" };
 
     private string ValidationColumn => "validation_" + ValidationMetric;
+
+    /// <summary>The validation score before <see cref="TrainingOptions.RecalibrateBatchNorm"/> replaced the running statistics.</summary>
+    private string RunningStatsColumn => ValidationColumn + "_running_stats";
+
+    /// <summary>Re-estimates the BatchNorm statistics from the last <see cref="TrainingOptions.RecalibrateBatchNorm"/> training batches up to <paramref name="step"/>.</summary>
+    private void RecalibrateBatchNorm(nn.Module network, IReadOnlyList<TInstance>? pool, long step)
+    {
+        long first = Math.Max(1, step - Options.RecalibrateBatchNorm + 1);
+        BatchNormRecalibration.Recalibrate(network, LongRange(first, step).Select(s => (Action)(() =>
+        {
+            using var batch = _plugin.Prepare(NextBatch(pool, s), _config, _device);
+            _plugin.Loss(network, batch, _config);
+        })));
+    }
+
+    private static IEnumerable<long> LongRange(long first, long last)
+    {
+        for (long s = first; s <= last; s++) yield return s;
+    }
 
     /// <summary>The score validation uses: <see cref="TrainingOptions.ValidationMetric"/>, or the plugin's.</summary>
     public string ValidationMetric => Options.ValidationMetric ?? _plugin.ValidationMetric;

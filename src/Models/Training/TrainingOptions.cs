@@ -46,6 +46,14 @@ public sealed record TrainingOptions
     /// <c>cmtssl</c> run, so that the kept weights are not simply those of the highest sum rate.
     /// </summary>
     public string? ValidationMetric { get; init; }
+    /// <summary>
+    /// Before each validation, re-estimate every BatchNorm's running statistics as the plain average over the last N
+    /// training batches under the current weights (train mode, no gradients; "precise BN"), so that validation, the kept
+    /// weights and the checkpoint do not use statistics that lag behind the weights. 0 (the default) keeps the
+    /// exponential running averages of training. The weights follow the same trajectory either way. With N > 0 the
+    /// training curve also logs the validation score under the running averages (<c>validation_…_running_stats</c>).
+    /// </summary>
+    public int RecalibrateBatchNorm { get; init; }
 
     /// <summary>
     /// The scheduler of <see cref="Schedule"/> for <paramref name="optimizer"/> over <paramref name="steps"/> steps (one
@@ -75,6 +83,7 @@ public sealed record TrainingOptions
         Check(WeightDecay >= 0 && WeightDecay < 1, "weightDecay", WeightDecay, "[0, 1)");
         Check(ClipGradientNorm >= 0 && double.IsFinite(ClipGradientNorm), "clipGradientNorm", ClipGradientNorm, ">= 0 (0 disables)");
         Check(CheckpointEvery >= 0, "checkpointEvery", CheckpointEvery, ">= 0");
+        Check(RecalibrateBatchNorm is >= 0 and <= 10_000, "recalibrateBatchNorm", RecalibrateBatchNorm, "0..10000 training batches (0 disables)");
         Check(ValidationMetric is null || ValidationMetric.Length > 0, "validationMetric", ValidationMetric ?? "", "a metric name of the plugin's scores, or null");
     }
 }

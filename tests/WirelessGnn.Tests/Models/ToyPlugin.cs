@@ -12,6 +12,8 @@ namespace WirelessGnn.Tests.Models;
 public sealed record ToyConfig : IPluginConfig
 {
     public int Hidden { get; init; } = 8;
+    /// <summary>Normalisation of the head's hidden layer (BatchNorm to test what depends on it).</summary>
+    public Normalization HeadNormalization { get; init; } = Normalization.None;
     public int TestInstances { get; init; } = 24;
     public string Note { get; init; } = "toy";
     public TrainingOptions Training { get; init; } = new()
@@ -43,10 +45,10 @@ public sealed class ToyNetwork : nn.Module<GraphView, Tensor>
     private readonly MetaPathMessagePassing layer;
     private readonly Mlp head;
 
-    public ToyNetwork(int hidden) : base(nameof(ToyNetwork))
+    public ToyNetwork(int hidden, Normalization headNormalization = Normalization.None) : base(nameof(ToyNetwork))
     {
         layer = new MetaPathMessagePassing(LayerHarness.Downlink, 3, 2, new MessagePassingOptions { Hidden = hidden, Aggregation = Aggregation.Sum });
-        head = new Mlp(new[] { 2, hidden, 1 }, activateLast: false);
+        head = new Mlp(new[] { 2, hidden, 1 }, normalization: headNormalization, activateLast: false);
         RegisterComponents();
     }
 
@@ -87,7 +89,7 @@ public sealed class ToyPlugin : ModelPlugin<ToyConfig, ToyInstance, ToyBatch>
         Target = tensor(instances.SelectMany(i => i.Target).ToArray(), device: device).DetachFromDisposeScope(),
     };
 
-    public override nn.Module CreateNetwork(ToyConfig config) => new ToyNetwork(config.Hidden);
+    public override nn.Module CreateNetwork(ToyConfig config) => new ToyNetwork(config.Hidden, config.HeadNormalization);
 
     public override Tensor Decide(nn.Module network, ToyBatch batch, ToyConfig config) => ((ToyNetwork)network).call(batch.Graphs.Sparse);
 

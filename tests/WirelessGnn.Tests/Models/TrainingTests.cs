@@ -82,6 +82,47 @@ public class TrainingTests
     }
 
     [Test]
+    public void Batch_norm_recalibration_sets_the_running_statistics_to_the_plain_average_over_the_passes()
+    {
+        var norm = nn.BatchNorm1d(3);
+        var network = nn.Sequential(("norm", norm));
+        network.eval();
+        var batches = Enumerable.Range(0, 3).Select(i => torch.randn(new long[] { 5 + i, 3 }, generator: torch.manual_seed(i)) * (i + 1) + i).ToList();
+        int count = BatchNormRecalibration.Recalibrate(network, batches.Select(b => (Action)(() => network.call(b))));
+        Assert.That(count, Is.EqualTo(1));
+        var meanOfMeans = torch.stack(batches.Select(b => b.mean(new long[] { 0 })).ToArray()).mean(new long[] { 0 });
+        var meanOfVars = torch.stack(batches.Select(b => b.var(0)).ToArray()).mean(new long[] { 0 });   // unbiased, as BatchNorm's running_var
+        Assert.That(norm.running_mean!.allclose(meanOfMeans, 1e-5, 1e-6), Is.True);
+        Assert.That(norm.running_var!.allclose(meanOfVars, 1e-5, 1e-6), Is.True);
+        Assert.That(norm.momentum, Is.EqualTo(0.1), "momentum restored");
+        Assert.That(network.training, Is.False, "mode restored");
+        Assert.That(BatchNormRecalibration.Recalibrate(nn.Sequential(("linear", nn.Linear(3, 3))), new Action[] { () => Assert.Fail("no pass without BatchNorm") }), Is.Zero);
+    }
+
+    [Test]
+    public void Recalibrating_batch_norm_before_validation_changes_what_is_validated_not_the_training()
+    {
+        var batchNorm = new ToyConfig { HeadNormalization = WirelessGnn.Layers.Normalization.BatchNorm };
+        var plain = Train(batchNorm, 1).Result;
+        var config = batchNorm with { Training = batchNorm.Training with { RecalibrateBatchNorm = 4 } };
+        var plugin = new ToyPlugin();
+        torch.manual_seed(1);
+        var network = plugin.CreateNetwork(config);
+        var trainer = new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, 1);
+        Assert.That(trainer.MetricsColumns, Does.Contain("validation_neg_mse_running_stats"));
+        string path = Path.Combine(_directory, "metrics.csv");
+        TrainingResult recalibrated;
+        using (var log = new MetricsLog(path, trainer.MetricsColumns)) recalibrated = trainer.Train(network, log: log);
+        Assert.That(recalibrated.Losses, Is.EqualTo(plain.Losses), "train-mode forwards never read the running statistics");
+        var rows = MetricsLog.Read(path).Rows.Where(r => r.Values.ContainsKey("validation_neg_mse_running_stats")).ToList();
+        Assert.That(rows.Select(r => r.Step), Is.EqualTo(new long[] { 10, 20, 30 }));
+        Assert.That(rows[0].Values["validation_neg_mse_running_stats"], Is.EqualTo(plain.Validations[0].Value).Within(1e-9), "before the first recalibration the statistics are training's");
+        Assert.That(recalibrated.Validations[0].Value, Is.Not.EqualTo(plain.Validations[0].Value).Within(1e-9));
+        Assert.That(() => (config with { Training = config.Training with { RecalibrateBatchNorm = -1 } }).Validate(),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("training.recalibrateBatchNorm"));
+    }
+
+    [Test]
     public void Same_seed_gives_the_same_numbers_and_another_seed_does_not()
     {
         var a = Train(new ToyConfig(), 5);
