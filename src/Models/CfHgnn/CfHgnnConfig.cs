@@ -84,6 +84,12 @@ public sealed record CfHgnnConfig : IPluginConfig
     /// directly, as in the paper.
     /// </summary>
     public bool ScaleOutputsByBudget { get; init; }
+    /// <summary>
+    /// Score the SE term of the loss on the outputs projected onto the budgets (spec §6.5: <c>p_l · min(1, P_l / Σ p_l)</c>),
+    /// the decision that scoring uses; the budget penalties still act on the raw outputs. Off (the default, spec A17 and
+    /// the paper): the SE term sees the raw outputs, which may exceed the budgets.
+    /// </summary>
+    public bool ProjectInLoss { get; init; }
 
     /// <summary>
     /// Penalty weights κ1..κ4 of eq. (14): DL QoS, UL QoS, MS power, AP power. The paper's values are (0.1, 1, 0.1, 0.1);

@@ -151,8 +151,9 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
     /// <summary>The loss of eq. (14) for given powers (public for tests).</summary>
     public static Tensor LossOf(MddCellFreeTensors problem, Tensor ap, Tensor ms, CfHgnnConfig config)
     {
-        var se = SpectralEfficiency.Evaluate(problem, ap, ms, config.LossEpsilon);
         var (q, t) = SpectralEfficiency.Totals(problem, ap, ms);
+        if (config.ProjectInLoss) (ap, ms) = SpectralEfficiency.Project(problem, ap, ms);
+        var se = SpectralEfficiency.Evaluate(problem, ap, ms, config.LossEpsilon);
         var k = config.Kappa;
         var perGraph = -se.Value + QosPenalty(problem, se, k, 1 + config.QosMargin)
                        + (k[2] * (t - problem.MsBudget).relu() * problem.MsMask).sum(-1)

@@ -43,6 +43,13 @@ public class CfHgnnPluginTests
         double expected = -SpectralEfficiency.Evaluate(problem, over, ms).Value.item<double>() + config.Kappa[3] * 1.0;
         Assert.That(CfHgnnPlugin.LossOf(problem, over, ms, config).item<double>(), Is.EqualTo(expected).Within(1e-9), "AP budget penalty κ4·excess");
 
+        // projectInLoss: the SE term sees the projected decision, the penalty still the raw excess.
+        var (projectedAp, projectedMs) = SpectralEfficiency.Project(problem, over, ms);
+        double projected = -SpectralEfficiency.Evaluate(problem, projectedAp, projectedMs).Value.item<double>() + config.Kappa[3] * 1.0;
+        Assert.That(projected, Is.Not.EqualTo(expected).Within(1e-6), "the projection changes the SE here");
+        Assert.That(CfHgnnPlugin.LossOf(problem, over, ms, config with { ProjectInLoss = true }).item<double>(), Is.EqualTo(projected).Within(1e-9));
+        Assert.That(CfHgnnPlugin.LossOf(problem, ap, ms, config with { ProjectInLoss = true }).item<double>(), Is.EqualTo(-se.Value.item<double>()).Within(1e-12), "within budget nothing changes");
+
         // UL QoS violated by switching MS 0 off: penalty κ2 · (χ_UL − R_UL).
         var off = ms.clone();
         off[0, 0, 0] = 0.0;
