@@ -244,8 +244,10 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
         long first = Math.Max(1, step - Options.RecalibrateBatchNorm + 1);
         BatchNormRecalibration.Recalibrate(network, LongRange(first, step).Select(s => (Action)(() =>
         {
+            // Decide, not Loss: it is the forward validation runs without gradients (some losses need them, e.g. dmtssl's
+            // SBS/MBS exchange calls autograd.grad, which would abort natively under no_grad).
             using var batch = _plugin.Prepare(NextBatch(pool, s), _config, _device);
-            _plugin.Loss(network, batch, _config);
+            _plugin.Decide(network, batch, _config);
         })));
     }
 
