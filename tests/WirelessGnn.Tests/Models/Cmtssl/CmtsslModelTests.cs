@@ -448,6 +448,19 @@ public class CmtsslModelTests
     }
 
     [Test]
+    public void Dmtssl_trains_with_batch_norm_recalibration_before_validation()
+    {
+        // Its loss calls autograd.grad (the SBS/MBS exchange); recalibration must run validation's forward instead.
+        var small = Small(2);
+        var config = small with { Training = small.Training with { Steps = 20, ValidateEvery = 10, RecalibrateBatchNorm = 3 } };
+        torch.manual_seed(1);
+        var net = Distributed.CreateNetwork(config);
+        var result = new Trainer<CmtsslConfig, MecCellFreeInstance, CmtsslBatch>(Distributed, config, CPU, 1).Train(net);
+        Assert.That(result.Validations.Select(v => v.Step), Is.EqualTo(new long[] { 10, 20 }));
+        Assert.That(result.Validations.All(v => double.IsFinite(v.Value)), Is.True);
+    }
+
+    [Test]
     public void Baseline_decisions_are_scored_by_the_same_objective()
     {
         var config = Small(2);
