@@ -242,18 +242,14 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
     private void RecalibrateBatchNorm(nn.Module network, IReadOnlyList<TInstance>? pool, long step)
     {
         long first = Math.Max(1, step - Options.RecalibrateBatchNorm + 1);
-        BatchNormRecalibration.Recalibrate(network, LongRange(first, step).Select(s => (Action)(() =>
+        var steps = Enumerable.Range(0, (int)(step - first + 1)).Select(i => first + i);
+        BatchNormRecalibration.Recalibrate(network, steps.Select(s => (Action)(() =>
         {
             // Decide, not Loss: it is the forward validation runs without gradients (some losses need them, e.g. dmtssl's
             // SBS/MBS exchange calls autograd.grad, which would abort natively under no_grad).
             using var batch = _plugin.Prepare(NextBatch(pool, s), _config, _device);
             _plugin.Decide(network, batch, _config);
         })));
-    }
-
-    private static IEnumerable<long> LongRange(long first, long last)
-    {
-        for (long s = first; s <= last; s++) yield return s;
     }
 
     /// <summary>The score validation uses: <see cref="TrainingOptions.ValidationMetric"/>, or the plugin's.</summary>
