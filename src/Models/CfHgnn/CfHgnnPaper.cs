@@ -1,3 +1,5 @@
+using WirelessGnn.Problems.MddCellFree;
+
 namespace WirelessGnn.Models.CfHgnn;
 
 /// <summary>
@@ -30,4 +32,33 @@ public static class CfHgnnPaper
         (400, 24, 12, 22.93, 93.68, 65.68), (450, 30, 15, 28.28, 92.33, 65.38), (500, 38, 19, 35.18, 91.42, 65.66),
         (400 * 1.4142135623730951, 48, 24, 43.93, 88.05, 65.65), (400 * 1.7320508075688772, 72, 36, 63.92, 82.09, 65.35), (800, 96, 48, 82.10, 80.58, 67.23),
     };
+
+    /// <summary>
+    /// The paper's numbers for the table row that <paramref name="problem"/> is, with every other setting at the
+    /// paper's: a Table V row (size and subcarriers), a Table III row (cell side) or a Table VI row (Case 2: one antenna,
+    /// user-centric clusters). QT-SCA's SE and each method's fraction of it; empty where the paper has no such row.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> RowOf(MddCellFreeConfig problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var paper = new MddCellFreeConfig();
+        if (problem with { Aps = paper.Aps, Mss = paper.Mss, DlSubcarriers = paper.DlSubcarriers, UlSubcarriers = paper.UlSubcarriers } == paper)
+            foreach (var r in TableV.Where(r => (r.L, r.D, r.M, r.Mb) == (problem.Aps, problem.Mss, problem.DlSubcarriers, problem.UlSubcarriers)))
+                return Row(r.QtSca, ("dcf", r.Dcf), ("acf", r.Acf), ("greedy", r.Greedy));
+        if (problem with { AreaSide = paper.AreaSide } == paper)
+            foreach (var r in TableIII.Where(r => Math.Abs(r.AreaSide - problem.AreaSide) < 1e-6))
+                return Row(r.QtSca, ("dcf", r.Dcf), ("gcf", r.Gcf));
+        var case2 = paper with { Serving = Serving.UserCentric, Antennas = 1 };
+        if (problem with { Aps = paper.Aps, Mss = paper.Mss, AreaSide = paper.AreaSide } == case2)
+            foreach (var r in TableVI.Where(r => (r.L, r.D) == (problem.Aps, problem.Mss) && Math.Abs(r.AreaSide - problem.AreaSide) < 1e-6))
+                return Row(r.QtSca, ("lsacf", r.Lsacf), ("greedy", r.Greedy));
+        return new Dictionary<string, double>();
+    }
+
+    private static Dictionary<string, double> Row(double qtSca, params (string Method, double Percent)[] ratios)
+    {
+        var row = new Dictionary<string, double> { ["qt_sca_se_nats"] = qtSca };
+        foreach (var (method, percent) in ratios) row[$"ratio_{method}_to_qt_sca"] = percent / 100;
+        return row;
+    }
 }

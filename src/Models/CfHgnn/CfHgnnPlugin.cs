@@ -270,13 +270,8 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         new EvaluationSet<CfHgnnConfig>($"L={config.Problem.Aps} D={config.Problem.Mss}", config with { TrainingMix = Array.Empty<SizeOverride>() }, config.TestInstances, 2_000_001),
     };
 
-    public override IReadOnlyDictionary<string, double> PaperNumbers(CfHgnnConfig config) => new Dictionary<string, double>
-    {
-        // Table V, default row (L = 24, D = 6, M/M̄ = 4/2): QT-SCA SE and CF-HGNN / greedy as fractions of it.
-        ["qt_sca_se_nats"] = 34.23,
-        ["ratio_dcf_to_qt_sca"] = 0.9778,
-        ["ratio_greedy_to_qt_sca"] = 0.7306,
-    };
+    /// <summary>The paper's row of Table V, III or VI at the test layouts' size, if the paper has one.</summary>
+    public override IReadOnlyDictionary<string, double> PaperNumbers(CfHgnnConfig config) => CfHgnnPaper.RowOf(config.Problem);
 
     public override string? SchemaDescription(CfHgnnConfig config) =>
         _equivariant ? new CfHgnnEqGraph(config).Schema.ToString() : new CfHgnnGraph(config).Schema.ToString();

@@ -1,4 +1,5 @@
 using WirelessGnn.Models.MultiTask;
+using WirelessGnn.Problems.MecCellFree;
 
 namespace WirelessGnn.Models.Cmtssl;
 
@@ -18,4 +19,13 @@ public static class CmtsslPaper
         (true, LossScheme.Baseline3) => 0.381,
         _ => null,
     };
+
+    /// <summary>Whether <paramref name="problem"/> is Table II's setting: the paper's B = 3, I = 10, N = 4 and every other
+    /// setting at its default, no SBS added.</summary>
+    public static bool IsTableIISetting(MecCellFreeConfig problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var paper = new MecCellFreeConfig();
+        return problem.AddedSbss.Length == 0 && problem with { AddedSbss = paper.AddedSbss } == paper;
+    }
 }

@@ -171,4 +171,25 @@ public class CfHgnnPluginTests
         older.Remove("eqNeighbourRadius");
         Assert.That(CfHgnnReproduction.ChangedTrainingSettings(older.ToJsonString(), trained), Is.Empty, "a key an older checkpoint lacks is not a change");
     }
+
+    [Test]
+    public void Paper_numbers_are_those_of_the_table_row_at_the_test_size_and_absent_off_the_tables()
+    {
+        var plugin = new CfHgnnPlugin();
+        var paper = new MddCellFreeConfig();
+        var defaults = plugin.PaperNumbers(new CfHgnnConfig());
+        Assert.That((defaults["qt_sca_se_nats"], defaults["ratio_dcf_to_qt_sca"], defaults["ratio_acf_to_qt_sca"], defaults["ratio_greedy_to_qt_sca"]),
+            Is.EqualTo((34.23, 0.9778, 0.9477, 0.7306)), "Table V, L = 24, D = 6, 4/2");
+        var wide = plugin.PaperNumbers(new CfHgnnConfig { Problem = paper with { Aps = 16, DlSubcarriers = 32, UlSubcarriers = 16 } });
+        Assert.That((wide["qt_sca_se_nats"], wide["ratio_dcf_to_qt_sca"]), Is.EqualTo((9.26, 0.9881)), "Table V, 32/16");
+        var cell = plugin.PaperNumbers(new CfHgnnConfig { Problem = paper with { AreaSide = 250 } });
+        Assert.That((cell["qt_sca_se_nats"], cell["ratio_gcf_to_qt_sca"]), Is.EqualTo((43.76, 0.9184)), "Table III, 250 m");
+        var case2 = plugin.PaperNumbers(new CfHgnnConfig { Problem = paper with { Serving = Serving.UserCentric, Antennas = 1, Aps = 96, Mss = 48, AreaSide = 800 } });
+        Assert.That((case2["qt_sca_se_nats"], case2["ratio_lsacf_to_qt_sca"]), Is.EqualTo((82.10, 0.8058)), "Table VI, 96 APs");
+
+        Assert.That(plugin.PaperNumbers(new CfHgnnConfig { Problem = paper with { Aps = 17 } }), Is.Empty, "no row at L = 17");
+        Assert.That(plugin.PaperNumbers(new CfHgnnConfig { Problem = paper with { Aps = 16, DlSubcarriers = 32, UlSubcarriers = 16, AreaSide = 300 } }), Is.Empty,
+            "Table V's 32/16 row is at 400 m only");
+        Assert.That(plugin.PaperNumbers(new CfHgnnConfig { Problem = paper with { NoiseDbm = -90 } }), Is.Empty, "another noise power is not the paper's setting");
+    }
 }

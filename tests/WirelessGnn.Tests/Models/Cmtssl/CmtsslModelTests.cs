@@ -489,4 +489,14 @@ public class CmtsslModelTests
         }
         Assert.That(() => Central.ToDecision(new[] { new double[3] }, batch), Throws.ArgumentException);
     }
+
+    [Test]
+    public void Paper_numbers_appear_only_at_Table_II_setting()
+    {
+        var paper = new CmtsslConfig();
+        Assert.That(Central.PaperNumbers(paper).Values, Is.EqualTo(new[] { 0.796 }), "CMTSSL, scheme 1, B = 3, I = 10, N = 4");
+        Assert.That(Distributed.PaperNumbers(paper).Values, Is.EqualTo(new[] { 0.911 }), "DMTSSL, scheme 1");
+        Assert.That(Central.PaperNumbers(paper with { Problem = paper.Problem with { Sbss = 5 } }), Is.Empty, "B = 5 is not Table II");
+        Assert.That(Central.PaperNumbers(paper with { Problem = paper.Problem with { AddedSbss = new[] { new SbsSite(10, 10) } } }), Is.Empty, "nor 3 + 1 SBSs");
+    }
 }
