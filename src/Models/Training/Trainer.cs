@@ -10,7 +10,14 @@ namespace WirelessGnn.Models.Training;
 /// <summary>What a training run did.</summary>
 public sealed record TrainingResult(long Steps, double WallSeconds, double PeakNativeMb, double FinalLoss,
     double BestValidation, long BestStep, bool StoppedEarly, IReadOnlyList<double> Losses,
-    IReadOnlyList<(long Step, double Value)> Validations, IReadOnlyList<(long Step, double RssMb)> Memory);
+    IReadOnlyList<(long Step, double Value)> Validations, IReadOnlyList<MemorySample> Memory);
+
+/// <summary>
+/// Memory at one validation: the resident set (MB, native allocations included) and the tensors of the process not yet
+/// disposed (<see cref="torch.Tensor.TotalCount"/>). A leak of one tensor per step raises the count by one per step;
+/// wrappers that wait for the finalizer make it swing by a few dozen.
+/// </summary>
+public readonly record struct MemorySample(long Step, double RssMb, long LiveTensors);
 
 /// <summary>The training loss became non-finite, or fell below the plugin's <see cref="ModelPlugin{TConfig,TInstance,TBatch}.LossLowerBound"/>.</summary>
 public sealed class TrainingDivergedException(long step, double loss, double lowerBound) : InvalidOperationException(
@@ -108,7 +115,7 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
         double lowerBound = _plugin.LossLowerBound(_config);
         var losses = new List<double>();
         var validations = new List<(long, double)>();
-        var memory = new List<(long, double)>();
+        var memory = new List<MemorySample>();
         double best = _plugin.HigherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
         long bestStep = startStep;
         Dictionary<string, Tensor>? bestWeights = null;
@@ -152,9 +159,9 @@ public sealed class Trainer<TConfig, TInstance, TBatch>
                     if (underRunningStats is double r) row[RunningStatsColumn] = r;
                     lastValidation = value;
                     validations.Add((step, value));
-                    memory.Add((step, ProcessMemory.CurrentRssMb()));
+                    memory.Add(new MemorySample(step, ProcessMemory.CurrentRssMb(), torch.Tensor.TotalCount));
                     row[ValidationColumn] = value;
-                    row["rss_mb"] = memory[^1].Item2;
+                    row["rss_mb"] = memory[^1].RssMb;
                     if (_plugin.HigherIsBetter ? value > best : value < best)
                     {
                         best = value;
