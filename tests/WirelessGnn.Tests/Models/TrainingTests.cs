@@ -29,12 +29,13 @@ public class TrainingTests
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 
-    private static (TrainingResult Result, nn.Module Network) Train(ToyConfig config, int seed, string? checkpoint = null, string? resume = null)
+    private static (TrainingResult Result, nn.Module Network) Train(ToyConfig config, int seed, string? checkpoint = null, string? resume = null,
+        IProgress<TrainingProgress>? progress = null)
     {
         var plugin = new ToyPlugin();
         torch.manual_seed(seed);
         var network = plugin.CreateNetwork(config);
-        var result = new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, seed).Train(network, checkpointPath: checkpoint, resumeFrom: resume);
+        var result = new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, seed).Train(network, progress, checkpointPath: checkpoint, resumeFrom: resume);
         return (result, network);
     }
 
@@ -161,11 +162,8 @@ public class TrainingTests
     public void Native_memory_stays_flat_over_many_steps()
     {
         var config = new ToyConfig { Training = new ToyConfig().Training with { Steps = 600, ValidateEvery = 100, TrainInstances = 128 } };
-        var plugin = new ToyPlugin();
-        torch.manual_seed(2);
-        var network = plugin.CreateNetwork(config);
         var sampler = new SettledMemory(every: 100);
-        var result = new Trainer<ToyConfig, ToyInstance, ToyBatch>(plugin, config, CPU, 2).Train(network, sampler);
+        var (result, _) = Train(config, 2, progress: sampler);
         var live = sampler.Samples.Select(m => m.LiveTensors).ToArray();
         var rss = sampler.Samples.Select(m => m.RssMb).ToArray();
         TestContext.Out.WriteLine("live tensors after steps 100..600: " + string.Join(", ", live));
