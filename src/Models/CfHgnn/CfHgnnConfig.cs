@@ -34,6 +34,20 @@ public enum FeaturePacking
     SlotAligned,
 }
 
+/// <summary>How the network's last layers become powers.</summary>
+public enum PowerHead
+{
+    /// <summary>The paper's PA heads: one ReLU output per power, in watts (or times the budget, <see cref="CfHgnnConfig.ScaleOutputsByBudget"/>).</summary>
+    Relu,
+    /// <summary>
+    /// Beyond the paper, <c>cf-hgnn-eq</c> only: each AP spends a learned share σ(u_l) of its budget, split over its served
+    /// (MS, subcarrier) pairs by <c>softmax(ln ω²_ldm + z_ldm)</c>; each MS spends σ(u_d) of its budget, split over its UL
+    /// subcarriers by <c>softmax(z_dm̄)</c>. An untrained network gives a link power in proportion to its gain, and every
+    /// budget holds by construction.
+    /// </summary>
+    BudgetShares,
+}
+
 /// <summary>
 /// Settings of the CF-HGNN plugins (spec §6–§7, §9): the problem trained on, the mode, the network, the loss, the test
 /// sets and training. Defaults are the paper's DCF setting at L = 24, D = 6, N = 8, (M, M̄) = (4, 2), S_D = 400 m.
@@ -90,6 +104,8 @@ public sealed record CfHgnnConfig : IPluginConfig
     /// the paper): the SE term sees the raw outputs, which may exceed the budgets.
     /// </summary>
     public bool ProjectInLoss { get; init; }
+    /// <summary>The power decoding (<see cref="CfHgnn.PowerHead"/>): the paper's ReLU heads (default) or budget shares (<c>cf-hgnn-eq</c> only).</summary>
+    public PowerHead PowerHead { get; init; } = PowerHead.Relu;
 
     /// <summary>
     /// Penalty weights κ1..κ4 of eq. (14): DL QoS, UL QoS, MS power, AP power. The paper's values are (0.1, 1, 0.1, 0.1);
@@ -175,6 +191,7 @@ public sealed record CfHgnnConfig : IPluginConfig
         Require.Valid(LossEpsilon is >= 0 and <= 1e-3, "lossEpsilon", LossEpsilon, "[0, 1e-3] W");
         Require.InRange(TestInstances, 1, 1_000_000, "testInstances");
         Require.Valid(Enum.IsDefined(QtScaFallback), "qtScaFallback", QtScaFallback, "PhaseOnePoint or BestEffortQos");
+        Require.Valid(Enum.IsDefined(PowerHead), "powerHead", PowerHead, "Relu or BudgetShares");
         Reproduction.Validate();
         Training.Validate();
     }

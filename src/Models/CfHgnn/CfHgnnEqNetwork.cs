@@ -12,13 +12,17 @@ namespace WirelessGnn.Models.CfHgnn;
 /// an edge head for the DL powers (<c>p_ld· = ReLU(Ξ_DL(z_l ⊕ z_d ⊕ e_ld))</c>) and a node head for the UL powers.
 /// Every operation is per node, per edge or a mean over a neighbourhood or graph, so relabelling APs or MSs permutes the
 /// outputs alike (tested). Needs the dense layout. Output: DL powers <c>[B, L_max, D_max, M]</c> (zero off the
-/// served pairs) and UL powers <c>[B, D_max, M̄]</c>.
+/// served pairs) and UL powers <c>[B, D_max, M̄]</c>; in watts with <see cref="PowerHead.Relu"/>, as fractions of each
+/// node's budget with <see cref="PowerHead.BudgetShares"/> (the plugin multiplies by the budgets).
 /// </summary>
 public sealed class CfHgnnEqNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms)>
 {
     private readonly Mlp embedAp, embedMs, headDl, headUl;
+    private readonly Mlp? headApShare;
     private readonly HeteroMetaPathLayer[] layers;
     private readonly Relation downlink;
+    private readonly bool shares;
+    private readonly int dlSubcarriers, ulSubcarriers;
 
     public CfHgnnEqNetwork(CfHgnnConfig config, CfHgnnEqGraph graph) : base(nameof(CfHgnnEqNetwork))
     {
@@ -36,7 +40,12 @@ public sealed class CfHgnnEqNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms
             .Select(_ => new HeteroMetaPathLayer(graph.Schema.Relations, widths, options, config.AttentionWidth, config.TanhAttention))
             .ToArray();
         headDl = new Mlp(new[] { 2 * h + graph.LinkFeatures, h, h, config.Problem.DlSubcarriers }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
-        headUl = new Mlp(new[] { h, h, h, config.Problem.UlSubcarriers }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
+        shares = config.PowerHead == PowerHead.BudgetShares;
+        dlSubcarriers = config.Problem.DlSubcarriers;
+        ulSubcarriers = config.Problem.UlSubcarriers;
+        // With budget shares the UL head gives M̄ logits and the MS's share; a node head gives each AP's share.
+        headUl = new Mlp(new[] { h, h, h, ulSubcarriers + (shares ? 1 : 0) }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
+        if (shares) headApShare = new Mlp(new[] { h, h, 1 }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
         RegisterComponents();
         for (int i = 0; i < layers.Length; i++) register_module($"layer{i}", layers[i]);
     }
@@ -53,8 +62,21 @@ public sealed class CfHgnnEqNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms
         var dl = (DenseRelationView)graph.Relation(downlink);
         var edges = cat(new[] { dl.Source(z["ap"]), dl.Target(z["ms"]), dl.EdgeFeatures }, -1);   // [B, L, D, 2H + Fe]
         var served = dl.EdgeFeatures[.., .., .., ^1..];                                            // [B, L, D, 1], 1 on served pairs
-        var apPower = headDl.call(edges).relu() * served * dl.Adjacency.unsqueeze(-1).to(edges.dtype);
+        var link = served * dl.Adjacency.unsqueeze(-1).to(edges.dtype);                           // [B, L, D, 1]
         var mss = graph.Nodes("ms");
-        return (apPower, mss.ToPadded(mss.Nodewise(headUl, z["ms"]).relu()));
+        var ul = mss.Nodewise(headUl, z["ms"]);                                                    // [B, D, M̄ (+1)]
+        if (!shares) return (headDl.call(edges).relu() * link, mss.ToPadded(ul.relu()));
+
+        // Budget shares: logits ln ω²_ldm (edge features 0..M−1 hold log10 ω²) plus the head's, softmax over each AP's
+        // served (d, m), times the AP's share σ(u_l). Padding and unserved pairs get 0.
+        long b = edges.shape[0], l = edges.shape[1], d = edges.shape[2];
+        var logits = headDl.call(edges) + dl.EdgeFeatures.narrow(-1, 0, dlSubcarriers) * Math.Log(10);     // [B, L, D, M]
+        var valid = link.expand(b, l, d, dlSubcarriers);
+        var split = TemperatureSoftmax.Probabilities(logits.reshape(b, l, -1), valid.reshape(b, l, -1), 1).reshape(b, l, d, dlSubcarriers);
+        var aps = graph.Nodes("ap");
+        var apShare = aps.ToPadded(aps.Nodewise(headApShare!, z["ap"]).sigmoid());               // [B, L, 1]
+        var msShare = ul.narrow(-1, ulSubcarriers, 1).sigmoid();                                   // [B, D, 1]
+        var ulSplit = ul.narrow(-1, 0, ulSubcarriers).softmax(-1);                                 // [B, D, M̄]
+        return (split * apShare.unsqueeze(-1), mss.ToPadded(ulSplit * msShare));
     }
 }

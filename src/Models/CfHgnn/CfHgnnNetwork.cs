@@ -22,6 +22,8 @@ public sealed class CfHgnnNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms)>
 
     public CfHgnnNetwork(CfHgnnConfig config, CfHgnnGraph graph) : base(nameof(CfHgnnNetwork))
     {
+        if (config.PowerHead != PowerHead.Relu)
+            throw new ArgumentException($"powerHead = {config.PowerHead} is implemented for cf-hgnn-eq only; cf-hgnn has the paper's ReLU heads (powerHead = Relu).", "powerHead");
         bool learnable = config.Mode != CfHgnnMode.Dedicated;
         int apWidth = learnable ? config.EmbeddingWidth : graph.ApFeatures;
         int msWidth = learnable ? config.EmbeddingWidth : graph.MsFeatures;

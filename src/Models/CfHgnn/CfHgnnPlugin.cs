@@ -133,7 +133,7 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
             ap = withZero.gather(-1, slots).reshape(b, l, d, m);
         }
         ms = ms.narrow(-1, 0, mb);
-        if (config.ScaleOutputsByBudget)
+        if (config.ScaleOutputsByBudget || config.PowerHead == PowerHead.BudgetShares)
         {
             ap = ap * p.ApBudget.unsqueeze(-1).unsqueeze(-1);
             ms = ms * p.MsBudget.unsqueeze(-1);

@@ -126,6 +126,26 @@ public class CfHgnnPluginTests
         Assert.That(scores[CfHgnnPlugin.SpectralEfficiencyMetric][0], Is.EqualTo(SpectralEfficiencyOracle.SpectralEfficiency(x, projected)).Within(1e-4));
     }
 
+    [Test]
+    public void Budget_shares_become_watts_within_every_budget()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(3);
+        var plugin = new CfHgnnPlugin(equivariant: true);
+        var config = Tiny() with { PowerHead = PowerHead.BudgetShares, UplinkQosFloor = false };
+        var xs = Enumerable.Range(0, 4).Select(i => MddInstances.Random(6, 2, 2, 1, 70 + i)).ToList();
+        using var batch = plugin.Prepare(xs, config, CPU);
+        var network = plugin.CreateNetwork(config);
+        network.eval();
+        var (ap, ms) = plugin.Powers(network, batch, config);
+        var apWatts = ap.sum(new long[] { 2, 3 });                                  // [B, L]
+        var msWatts = ms.sum(-1);                                                   // [B, D]
+        Assert.That((apWatts <= batch.Problem.ApBudget).all().item<bool>() && (msWatts <= batch.Problem.MsBudget).all().item<bool>(), "within the budgets");
+        Assert.That((apWatts / batch.Problem.ApBudget).min().item<float>(), Is.GreaterThan(0.2), "in watts: a share of the 10 W budget (unscaled shares would be at most 0.1 of it)");
+        var scores = plugin.Score(plugin.Decide(network, batch, config), batch);
+        Assert.That(scores["budgets_met_raw"], Is.All.EqualTo(1.0));
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public void Training_lowers_the_loss_and_raises_the_SE_and_is_deterministic(bool equivariant)
