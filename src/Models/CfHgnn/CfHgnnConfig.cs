@@ -40,7 +40,7 @@ public enum PowerHead
     /// <summary>The paper's PA heads: one ReLU output per power, in watts (or times the budget, <see cref="CfHgnnConfig.ScaleOutputsByBudget"/>).</summary>
     Relu,
     /// <summary>
-    /// Beyond the paper, <c>cf-hgnn-eq</c> only: each AP spends a learned share σ(u_l) of its budget, split over its served
+    /// Beyond the paper: each AP spends a learned share σ(u_l) of its budget, split over its served
     /// (MS, subcarrier) pairs by <c>softmax(ln ω²_ldm + z_ldm)</c>; each MS spends σ(u_d) of its budget, split over its UL
     /// subcarriers by <c>softmax(z_dm̄)</c>. An untrained network gives a link power in proportion to its gain, and every
     /// budget holds by construction.
@@ -104,7 +104,7 @@ public sealed record CfHgnnConfig : IPluginConfig
     /// the paper): the SE term sees the raw outputs, which may exceed the budgets.
     /// </summary>
     public bool ProjectInLoss { get; init; }
-    /// <summary>The power decoding (<see cref="CfHgnn.PowerHead"/>): the paper's ReLU heads (default) or budget shares (<c>cf-hgnn-eq</c> only).</summary>
+    /// <summary>The power decoding (<see cref="CfHgnn.PowerHead"/>): the paper's ReLU heads (default) or budget shares (ours).</summary>
     public PowerHead PowerHead { get; init; } = PowerHead.Relu;
 
     /// <summary>

@@ -71,12 +71,12 @@ public sealed class CfHgnnEqNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms
         // served (d, m), times the AP's share σ(u_l). Padding and unserved pairs get 0.
         long b = edges.shape[0], l = edges.shape[1], d = edges.shape[2];
         var logits = headDl.call(edges) + dl.EdgeFeatures.narrow(-1, 0, dlSubcarriers) * Math.Log(10);     // [B, L, D, M]
-        var valid = link.expand(b, l, d, dlSubcarriers);
-        var split = TemperatureSoftmax.Probabilities(logits.reshape(b, l, -1), valid.reshape(b, l, -1), 1).reshape(b, l, d, dlSubcarriers);
+        var valid = link.expand(b, l, d, dlSubcarriers).reshape(b, l, -1);
         var aps = graph.Nodes("ap");
-        var apShare = aps.ToPadded(aps.Nodewise(headApShare!, z["ap"]).sigmoid());               // [B, L, 1]
-        var msShare = ul.narrow(-1, ulSubcarriers, 1).sigmoid();                                   // [B, D, 1]
-        var ulSplit = ul.narrow(-1, 0, ulSubcarriers).softmax(-1);                                 // [B, D, M̄]
-        return (split * apShare.unsqueeze(-1), mss.ToPadded(ulSplit * msShare));
+        var apShare = aps.Nodewise(headApShare!, z["ap"]).squeeze(-1);                            // [B, L]
+        var dlShares = BudgetSplit.Fractions(logits.reshape(b, l, -1), valid, apShare).reshape(b, l, d, dlSubcarriers);
+        var ulLogits = ul.narrow(-1, 0, ulSubcarriers);                                           // [B, D, M̄]
+        var ulShares = BudgetSplit.Fractions(ulLogits, ones_like(ulLogits), ul[.., .., ulSubcarriers]);
+        return (aps.ToPadded(dlShares), mss.ToPadded(ulShares));
     }
 }

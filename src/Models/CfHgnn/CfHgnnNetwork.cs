@@ -12,18 +12,18 @@ namespace WirelessGnn.Models.CfHgnn;
 /// graph-level semantic attention over each type's two meta-paths (eq. 12) — and the PA heads Ξ_PA (no BatchNorm, final
 /// ReLU; eq. 13) whose outputs are sliced per layout by the decoder. Input: a <see cref="GraphView"/> of
 /// <see cref="CfHgnnGraph"/>s; output: raw AP outputs <c>[B, L_max, ApOutputs]</c> and MS outputs
-/// <c>[B, D_max, MsOutputs]</c>, ≥ 0, zero on padding.
+/// <c>[B, D_max, MsOutputs]</c>, ≥ 0, zero on padding. With <see cref="PowerHead.BudgetShares"/> the outputs are scores
+/// (any sign) with one more column each, the node's share logit, decoded by <see cref="CfHgnnPlugin.Powers"/>.
 /// </summary>
 public sealed class CfHgnnNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms)>
 {
     private readonly AdaptiveEmbedding embedAp, embedMs;
     private readonly HeteroMetaPathLayer[] layers;
     private readonly Mlp headAp, headMs;
+    private readonly bool shares;
 
     public CfHgnnNetwork(CfHgnnConfig config, CfHgnnGraph graph) : base(nameof(CfHgnnNetwork))
     {
-        if (config.PowerHead != PowerHead.Relu)
-            throw new ArgumentException($"powerHead = {config.PowerHead} is implemented for cf-hgnn-eq only; cf-hgnn has the paper's ReLU heads (powerHead = Relu).", "powerHead");
         bool learnable = config.Mode != CfHgnnMode.Dedicated;
         int apWidth = learnable ? config.EmbeddingWidth : graph.ApFeatures;
         int msWidth = learnable ? config.EmbeddingWidth : graph.MsFeatures;
@@ -45,8 +45,12 @@ public sealed class CfHgnnNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms)>
         layers = Enumerable.Range(0, config.Layers)
             .Select(_ => new HeteroMetaPathLayer(CfHgnnGraph.MetaPaths, widths, options, config.AttentionWidth, config.TanhAttention))
             .ToArray();
-        headAp = new Mlp(new[] { apWidth, config.Hidden, config.Hidden, graph.ApOutputs }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
-        headMs = new Mlp(new[] { msWidth, config.Hidden, config.Hidden, graph.MsOutputs }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
+        // Budget shares (beyond the paper): the heads give scores, not powers, and one more output per node, its share
+        // logit; the plugin decodes them (CfHgnnPlugin.Powers).
+        shares = config.PowerHead == PowerHead.BudgetShares;
+        int extra = shares ? 1 : 0;
+        headAp = new Mlp(new[] { apWidth, config.Hidden, config.Hidden, graph.ApOutputs + extra }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
+        headMs = new Mlp(new[] { msWidth, config.Hidden, config.Hidden, graph.MsOutputs + extra }, Activation.LeakyReLU, activateLast: false, leakySlope: 0.01);
         RegisterComponents();
         for (int i = 0; i < layers.Length; i++) register_module($"layer{i}", layers[i]);
     }
@@ -66,7 +70,8 @@ public sealed class CfHgnnNetwork : nn.Module<GraphView, (Tensor Ap, Tensor Ms)>
         foreach (var layer in layers) z = layer.call(z, graph);
         var aps = graph.Nodes("ap");
         var mss = graph.Nodes("ms");
-        return (aps.ToPadded(aps.Nodewise(headAp, z["ap"]).relu()),
-                mss.ToPadded(mss.Nodewise(headMs, z["ms"]).relu()));
+        var ap = aps.Nodewise(headAp, z["ap"]);
+        var ms = mss.Nodewise(headMs, z["ms"]);
+        return shares ? (aps.ToPadded(ap), mss.ToPadded(ms)) : (aps.ToPadded(ap.relu()), mss.ToPadded(ms.relu()));
     }
 }

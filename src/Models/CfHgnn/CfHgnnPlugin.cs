@@ -1,5 +1,6 @@
 using TorchSharp;
 using WirelessGnn.Graphs;
+using WirelessGnn.Layers;
 using WirelessGnn.Models.Configuration;
 using WirelessGnn.Models.Evaluation;
 using WirelessGnn.Models.Plugins;
@@ -126,13 +127,26 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         var (ap, ms) = ((nn.Module<GraphView, (Tensor, Tensor)>)network).call(view);
         var p = batch.Problem;
         long b = p.Omega.shape[0], l = p.Omega.shape[1], d = p.Omega.shape[2], m = p.Omega.shape[3], mb = p.Upsilon.shape[3];
+        bool shares = config.PowerHead == PowerHead.BudgetShares;
+        Tensor? apShare = null, msShare = null;
         if (batch.ApSlots is { } slots)
         {
+            if (shares) (ap, apShare) = (ap.narrow(-1, 0, ap.shape[^1] - 1), ap[.., .., -1]);
             // Append a zero column for the slots of unserved pairs and padding, then read each p_ldm from its slot.
             var withZero = cat(new[] { ap, zeros(b, ap.shape[1], 1, dtype: ap.dtype, device: ap.device) }, -1);
             ap = withZero.gather(-1, slots).reshape(b, l, d, m);
+            if (shares) msShare = ms[.., .., -1];
         }
         ms = ms.narrow(-1, 0, mb);
+        if (apShare is not null && msShare is not null)
+        {
+            // The paper's network with budget shares: scores plus ln ω²_ldm, split over each AP's served (d, m) and each
+            // MS's UL subcarriers (the equivariant network decodes its own shares).
+            var valid = p.Serves.unsqueeze(-1) * p.DlMask.unsqueeze(1).unsqueeze(1) * p.ApMask.unsqueeze(-1).unsqueeze(-1);   // [B, L, D, M]
+            var prior = (2 * p.Omega.clamp_min(1e-30).log()).to(ap.dtype).masked_fill(valid == 0, 0);
+            ap = BudgetSplit.Fractions((ap + prior).reshape(b, l, -1), valid.reshape(b, l, -1), apShare).reshape(b, l, d, m);
+            ms = BudgetSplit.Fractions(ms, p.UlMask.unsqueeze(1).expand_as(ms) * p.MsMask.unsqueeze(-1), msShare);
+        }
         if (config.ScaleOutputsByBudget || config.PowerHead == PowerHead.BudgetShares)
         {
             ap = ap * p.ApBudget.unsqueeze(-1).unsqueeze(-1);

@@ -130,52 +130,6 @@ public class CfHgnnModelTests
     }
 
     [Test]
-    public void Budget_shares_spend_at_most_each_budget_and_start_in_proportion_to_the_gains()
-    {
-        using var scope = NewDisposeScope();
-        torch.manual_seed(7);
-        var config = Small() with { PowerHead = PowerHead.BudgetShares };
-        var graph = new CfHgnnEqGraph(config);
-        var xs = Enumerable.Range(0, 3).Select(i => MddInstances.Random(6, 3, 2, 2, 60 + i, clustered: true)).ToList();
-        var network = Warmed(new CfHgnnEqNetwork(config, graph), xs.Select(graph.Build).ToList());
-        // With the DL head's last layer at zero its logits are ln ω² alone: each AP splits its share in proportion to ω².
-        foreach (var (name, parameter) in network.named_parameters().Where(n => n.name.StartsWith("headDl.") && n.name.Contains("linear3")))
-            using (no_grad()) parameter.zero_();
-        var (ap, ms) = Run(network, xs.Select(graph.Build).ToList());
-        var apTotal = ap.sum(new long[] { 2, 3 });                                          // [B, L], shares of P_l
-        Assert.That(apTotal.min().item<float>(), Is.GreaterThan(0));
-        Assert.That(apTotal.max().item<float>(), Is.LessThan(1), "an AP spends at most its budget");
-        Assert.That(ms.sum(-1).max().item<float>(), Is.LessThan(1), "an MS spends at most its budget");
-        for (int n = 0; n < xs.Count; n++)
-        {
-            var x = xs[n];
-            Assert.That(Enumerable.Range(0, 6).Any(l => Enumerable.Range(0, 3).Any(d => !x.Serves[l, d])), "the clustered layout leaves some pairs unserved");
-            for (int l = 0; l < 6; l++)
-            {
-                double total = 0;
-                for (int d = 0; d < 3; d++)
-                    for (int m = 0; m < 2; m++) total += x.Serves[l, d] ? x.Omega[l, d, m] * x.Omega[l, d, m] : 0;
-                float share = apTotal[n, l].item<float>();
-                for (int d = 0; d < 3; d++)
-                    for (int m = 0; m < 2; m++)
-                    {
-                        double expected = x.Serves[l, d] ? share * x.Omega[l, d, m] * x.Omega[l, d, m] / total : 0;
-                        Assert.That(ap[n, l, d, m].item<float>(), Is.EqualTo(expected).Within(1e-4 * share + 1e-7), $"layout {n}, p_{l}{d}{m} / P_l");
-                    }
-            }
-        }
-    }
-
-    [Test]
-    public void Budget_shares_are_refused_for_the_paper_model()
-    {
-        var config = Small() with { PowerHead = PowerHead.BudgetShares };
-        var ex = Assert.Throws<ArgumentException>(() => new CfHgnnNetwork(config, new CfHgnnGraph(config)));
-        Assert.That(ex!.ParamName, Is.EqualTo("powerHead"));
-        Assert.That(ex.Message, Does.Contain("cf-hgnn-eq"));
-    }
-
-    [Test]
     public void A_neighbour_radius_keeps_the_served_links_and_the_pairs_within_it()
     {
         var x = MddInstances.Random(10, 5, 2, 2, 50, clustered: true);

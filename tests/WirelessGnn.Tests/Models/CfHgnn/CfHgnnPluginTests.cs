@@ -126,32 +126,59 @@ public class CfHgnnPluginTests
         Assert.That(scores[CfHgnnPlugin.SpectralEfficiencyMetric][0], Is.EqualTo(SpectralEfficiencyOracle.SpectralEfficiency(x, projected)).Within(1e-4));
     }
 
-    [Test]
-    public void Budget_shares_become_watts_within_every_budget()
+    [TestCase(true, CfHgnnMode.Dedicated)]
+    [TestCase(false, CfHgnnMode.Dedicated)]
+    [TestCase(false, CfHgnnMode.Adaptive)]
+    public void Budget_shares_spend_within_every_budget_and_start_in_proportion_to_the_gains(bool equivariant, CfHgnnMode mode)
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
-        var plugin = new CfHgnnPlugin(equivariant: true);
-        var config = Tiny() with { PowerHead = PowerHead.BudgetShares, UplinkQosFloor = false };
-        var xs = Enumerable.Range(0, 4).Select(i => MddInstances.Random(6, 2, 2, 1, 70 + i)).ToList();
+        var plugin = new CfHgnnPlugin(equivariant);
+        var config = Tiny(mode) with { PowerHead = PowerHead.BudgetShares, UplinkQosFloor = false };
+        var xs = new[] { MddInstances.Random(6, 2, 2, 1, 70), MddInstances.Random(6, 2, 2, 1, 71, clustered: true), MddInstances.Random(4, 2, 2, 1, 72) }
+            .Where(x => mode == CfHgnnMode.Adaptive || x.Aps == 6).ToList();
         using var batch = plugin.Prepare(xs, config, CPU);
         var network = plugin.CreateNetwork(config);
         network.eval();
+        // With the last layers of the DL head (and of the AP share head) at zero, the scores are ln ω² alone and every
+        // AP's share is σ(0) = ½.
+        string[] lastLayers = equivariant ? new[] { "headDl.layers.linear3.", "headApShare.layers.linear2." } : new[] { "headAp.layers.linear3." };
+        var last = network.named_parameters().Where(n => lastLayers.Any(n.name.StartsWith)).ToList();
+        Assert.That(last, Has.Count.EqualTo(2 * lastLayers.Length), "each last layer's weight and bias");
+        foreach (var (_, parameter) in last)
+            using (no_grad()) parameter.zero_();
         var (ap, ms) = plugin.Powers(network, batch, config);
-        var apWatts = ap.sum(new long[] { 2, 3 });                                  // [B, L]
         var msWatts = ms.sum(-1);                                                   // [B, D]
-        Assert.That((apWatts <= batch.Problem.ApBudget).all().item<bool>() && (msWatts <= batch.Problem.MsBudget).all().item<bool>(), "within the budgets");
-        Assert.That((apWatts / batch.Problem.ApBudget).min().item<float>(), Is.GreaterThan(0.2), "in watts: a share of the 10 W budget (unscaled shares would be at most 0.1 of it)");
+        Assert.That((msWatts <= batch.Problem.MsBudget).all().item<bool>(), "MSs within their budgets");
+        for (int n = 0; n < xs.Count; n++)
+        {
+            var x = xs[n];
+            for (int l = 0; l < x.Aps; l++)
+            {
+                double total = 0;
+                for (int d = 0; d < x.Mss; d++)
+                    for (int m = 0; m < x.DlSubcarriers; m++) total += x.Serves[l, d] ? x.Omega[l, d, m] * x.Omega[l, d, m] : 0;
+                for (int d = 0; d < x.Mss; d++)
+                    for (int m = 0; m < x.DlSubcarriers; m++)
+                    {
+                        double expected = x.Serves[l, d] ? 0.5 * x.ApBudget[l] * x.Omega[l, d, m] * x.Omega[l, d, m] / total : 0;
+                        Assert.That(ap[n, l, d, m].item<float>(), Is.EqualTo(expected).Within(1e-4 * x.ApBudget[l]), $"layout {n}, p_{l}{d}{m}: half of P_l in proportion to ω²");
+                    }
+            }
+        }
+        Assert.That(xs.Any(x => Enumerable.Range(0, x.Aps).Any(l => Enumerable.Range(0, x.Mss).Any(d => !x.Serves[l, d]))), "some pair is unserved");
         var scores = plugin.Score(plugin.Decide(network, batch, config), batch);
         Assert.That(scores["budgets_met_raw"], Is.All.EqualTo(1.0));
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void Training_lowers_the_loss_and_raises_the_SE_and_is_deterministic(bool equivariant)
+    [TestCase(false, PowerHead.Relu)]
+    [TestCase(true, PowerHead.Relu)]
+    [TestCase(false, PowerHead.BudgetShares)]
+    [TestCase(true, PowerHead.BudgetShares)]
+    public void Training_lowers_the_loss_and_raises_the_SE_and_is_deterministic(bool equivariant, PowerHead head)
     {
         var plugin = new CfHgnnPlugin(equivariant);
-        var config = Tiny();
+        var config = Tiny() with { PowerHead = head };
         TrainingResult Train()
         {
             torch.manual_seed(1);
