@@ -28,14 +28,18 @@ public static class ConfigBinder
 
     /// <summary>
     /// The top-level settings in which <paramref name="savedJson"/> (e.g. the config a checkpoint was trained with) differs
-    /// from <paramref name="config"/>, as <c>key: saved → now</c>. Keys in <paramref name="ignored"/> (case-insensitive) and
-    /// keys the saved config lacks (written by an older version) do not count.
+    /// from <paramref name="config"/>, as <c>key: saved → now</c>. Keys in <paramref name="ignored"/> (case-insensitive) do not
+    /// count. A key the saved config lacks (written by an older version) has its default value, as when that config is loaded;
+    /// a saved config that no longer loads (a key since removed) is one change.
     /// </summary>
     public static List<string> ChangedSettings(string savedJson, object config, IReadOnlyCollection<string> ignored)
     {
-        var saved = JsonNode.Parse(savedJson) as JsonObject ?? throw new ArgumentException("savedJson: expected a JSON object.", nameof(savedJson));
+        var parsed = JsonNode.Parse(savedJson) as JsonObject ?? throw new ArgumentException("savedJson: expected a JSON object.", nameof(savedJson));
+        JsonObject saved;
+        try { saved = ToJson(FromJson(parsed, config.GetType())); }
+        catch (ArgumentException e) { return new List<string> { $"the saved settings no longer load ({e.Message})" }; }
         return ToJson(config)
-            .Where(kv => !ignored.Contains(kv.Key, StringComparer.OrdinalIgnoreCase) && saved.ContainsKey(kv.Key) && !JsonNode.DeepEquals(saved[kv.Key], kv.Value))
+            .Where(kv => !ignored.Contains(kv.Key, StringComparer.OrdinalIgnoreCase) && !JsonNode.DeepEquals(saved[kv.Key], kv.Value))
             .Select(kv => $"{kv.Key}: {saved[kv.Key]?.ToJsonString()} → {kv.Value?.ToJsonString()}").ToList();
     }
 

@@ -219,7 +219,12 @@ public class CfHgnnPluginTests
         Assert.That(changed[0] + changed[1], Does.Contain("kappa").And.Contain("eqNeighbourRadius").And.Contain("→"));
         var older = System.Text.Json.Nodes.JsonNode.Parse(saved)!.AsObject();
         older.Remove("eqNeighbourRadius");
-        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(older.ToJsonString(), trained), Is.Empty, "a key an older checkpoint lacks is not a change");
+        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(older.ToJsonString(), trained), Is.Empty, "a key an older checkpoint lacks has its default");
+        older.Remove("powerHead");
+        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(older.ToJsonString(), trained with { PowerHead = PowerHead.BudgetShares }),
+            Is.EqualTo(new[] { "powerHead: \"relu\" → \"budgetShares\"" }), "a checkpoint from before powerHead was trained with the ReLU heads");
+        older["settingSinceRemoved"] = 1;
+        Assert.That(CfHgnnReproduction.ChangedTrainingSettings(older.ToJsonString(), trained), Has.Count.EqualTo(1).And.Some.Contains("no longer load"));
     }
 
     [Test]
