@@ -243,6 +243,11 @@ public sealed record CfHgnnReproductionOptions
     /// holds about 10 APs at the Table VI density (L/S_D² = 1.5·10⁻⁴ m⁻²), nearly all of the (283 m)² training area.
     /// </summary>
     public double LargeScaleEqRadius { get; init; } = 150;
+    /// <summary>
+    /// <see cref="CfHgnnConfig.PowerHead"/> of the reproduction's <c>cf-hgnn-eq</c> models (the paper's models use the
+    /// config's own, the ReLU heads by default): budget shares, as <c>wgnn train cf-hgnn-eq</c> (README, stop 30).
+    /// </summary>
+    public PowerHead EqPowerHead { get; init; } = PowerHead.BudgetShares;
     /// <summary>Layouts timed one at a time for the batch-1 latency of the models (Fig. 8), 1..10^4.</summary>
     public int LatencyLayouts { get; init; } = 50;
 
@@ -250,6 +255,7 @@ public sealed record CfHgnnReproductionOptions
     {
         Require.InRange(TableInstances, 1, 100_000, "reproduction.tableInstances");
         Require.InRange(LatencyLayouts, 1, 10_000, "reproduction.latencyLayouts");
+        Require.Valid(Enum.IsDefined(EqPowerHead), "reproduction.eqPowerHead", EqPowerHead, "Relu or BudgetShares");
         CfHgnnConfig.RequireKappa(LargeScaleKappa, "reproduction.largeScaleKappa");
         CfHgnnConfig.RequireRadius(LargeScaleEqRadius, "reproduction.largeScaleEqRadius");
         foreach (var s in CellSizes) Require.Valid(s is > 0 and <= 1e5, "reproduction.cellSizes", s, "(0, 1e5] m");

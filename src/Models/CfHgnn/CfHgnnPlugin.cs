@@ -50,7 +50,13 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
     /// The paper's settings (spec §6.7, §7.2), or with <paramref name="quick"/> a small version: 60 steps of 32 layouts per
     /// model, 32 test layouts, one Table III size, two Table V rows and one Table VI row of 8 layouts each.
     /// </summary>
-    public override CfHgnnConfig DefaultConfig(bool quick) => quick
+    public override CfHgnnConfig DefaultConfig(bool quick) => PaperDefaults(quick) with
+    {
+        // cf-hgnn-eq (beyond the paper) decodes budget shares by default; cf-hgnn keeps the paper's ReLU heads.
+        PowerHead = _equivariant ? PowerHead.BudgetShares : PowerHead.Relu,
+    };
+
+    private static CfHgnnConfig PaperDefaults(bool quick) => quick
         ? new CfHgnnConfig
         {
             Hidden = 64, TestInstances = 32,

@@ -70,7 +70,8 @@ public sealed class CfHgnnReproduction
 
         // --- Main set at the defaults: Figs. 5, 6, 8 -------------------------------------------------------------------
         var dcf = Train("dcf", _paper, config);
-        var eq = Train("eq", _eq, config);
+        var eqConfig = config with { PowerHead = options.EqPowerHead };
+        var eq = Train("eq", _eq, eqConfig);
         var main = Evaluate("main", config, config.TestInstances, 2_000_001, dcf, eq);
         files.Add(WriteMainReport(config, main, dcf));
         files.AddRange(MainFigures(main, dcf, eq, config, summary, json));
@@ -99,7 +100,7 @@ public sealed class CfHgnnReproduction
             // Case 1, lost half its SE at some of them: 39 % of QT-SCA at L=24 D=4, 32 % at L=8 D=6).
             bool SameSubcarriers(SizeOverride size) => size.DlSubcarriers == config.Problem.DlSubcarriers && size.UlSubcarriers == config.Problem.UlSubcarriers;
             var eqRows = options.TableVRows.Where(SameSubcarriers).ToArray();
-            var eqMix = eqRows.Length > 1 ? Train("eq-table-v", _eq, config with { TrainingMix = eqRows }) : eq;
+            var eqMix = eqRows.Length > 1 ? Train("eq-table-v", _eq, eqConfig with { TrainingMix = eqRows }) : eq;
             var rows = new List<(SizeOverride Size, Row Row)>();
             foreach (var (size, i) in options.TableVRows.Select((s, i) => (s, i)))
             {
@@ -127,7 +128,7 @@ public sealed class CfHgnnReproduction
             var case2 = config with { Problem = Clustered(train), Kappa = options.LargeScaleKappa };
             var lsacfConfig = case2 with { Mode = CfHgnnMode.LargeScale };
             var lsacf = Train("lsacf", _paper, lsacfConfig);
-            var eqCase2 = Train("eq-case2", _eq, case2 with { EqNeighbourRadius = options.LargeScaleEqRadius });
+            var eqCase2 = Train("eq-case2", _eq, case2 with { EqNeighbourRadius = options.LargeScaleEqRadius, PowerHead = options.EqPowerHead });
             var rows = new List<(ClusteredSize Size, Row Row)>();
             foreach (var (size, i) in options.TableVIRows.Select((s, i) => (s, i)))
             {

@@ -171,6 +171,18 @@ public class CfHgnnPluginTests
         Assert.That(scores["budgets_met_raw"], Is.All.EqualTo(1.0));
     }
 
+    [Test]
+    public void The_paper_model_keeps_its_ReLU_heads_and_the_equivariant_one_decodes_budget_shares_by_default()
+    {
+        foreach (bool quick in new[] { false, true })
+        {
+            Assert.That(new CfHgnnPlugin().DefaultConfig(quick).PowerHead, Is.EqualTo(PowerHead.Relu));
+            Assert.That(new CfHgnnPlugin(equivariant: true).DefaultConfig(quick).PowerHead, Is.EqualTo(PowerHead.BudgetShares));
+        }
+        Assert.That(new CfHgnnConfig().PowerHead, Is.EqualTo(PowerHead.Relu), "what a checkpoint without the key was trained with");
+        Assert.That(new CfHgnnConfig().Reproduction.EqPowerHead, Is.EqualTo(PowerHead.BudgetShares));
+    }
+
     [TestCase(false, PowerHead.Relu)]
     [TestCase(true, PowerHead.Relu)]
     [TestCase(false, PowerHead.BudgetShares)]
