@@ -134,26 +134,28 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
         var p = batch.Problem;
         long b = p.Omega.shape[0], l = p.Omega.shape[1], d = p.Omega.shape[2], m = p.Omega.shape[3], mb = p.Upsilon.shape[3];
         bool shares = config.PowerHead == PowerHead.BudgetShares;
-        Tensor? apShare = null, msShare = null;
+        // The paper's network with budget shares ends each node's outputs with its share logit; the equivariant network
+        // (no slots) decodes its own shares.
+        bool paperShares = shares && batch.ApSlots is not null;
+        var apShare = paperShares ? ap[.., .., -1] : null;
+        var msShare = paperShares ? ms[.., .., -1] : null;
+        if (paperShares) ap = ap.narrow(-1, 0, ap.shape[^1] - 1);
         if (batch.ApSlots is { } slots)
         {
-            if (shares) (ap, apShare) = (ap.narrow(-1, 0, ap.shape[^1] - 1), ap[.., .., -1]);
             // Append a zero column for the slots of unserved pairs and padding, then read each p_ldm from its slot.
             var withZero = cat(new[] { ap, zeros(b, ap.shape[1], 1, dtype: ap.dtype, device: ap.device) }, -1);
             ap = withZero.gather(-1, slots).reshape(b, l, d, m);
-            if (shares) msShare = ms[.., .., -1];
         }
         ms = ms.narrow(-1, 0, mb);
-        if (apShare is not null && msShare is not null)
+        if (paperShares)
         {
-            // The paper's network with budget shares: scores plus ln ω²_ldm, split over each AP's served (d, m) and each
-            // MS's UL subcarriers (the equivariant network decodes its own shares).
+            // Scores plus ln ω²_ldm, split over each AP's served (d, m) and each MS's UL subcarriers.
             var valid = p.Serves.unsqueeze(-1) * p.DlMask.unsqueeze(1).unsqueeze(1) * p.ApMask.unsqueeze(-1).unsqueeze(-1);   // [B, L, D, M]
             var prior = (2 * p.Omega.clamp_min(1e-30).log()).to(ap.dtype).masked_fill(valid == 0, 0);
-            ap = BudgetSplit.Fractions((ap + prior).reshape(b, l, -1), valid.reshape(b, l, -1), apShare).reshape(b, l, d, m);
-            ms = BudgetSplit.Fractions(ms, p.UlMask.unsqueeze(1).expand_as(ms) * p.MsMask.unsqueeze(-1), msShare);
+            ap = BudgetSplit.Fractions((ap + prior).reshape(b, l, -1), valid.reshape(b, l, -1), apShare!).reshape(b, l, d, m);
+            ms = BudgetSplit.Fractions(ms, p.UlMask.unsqueeze(1).expand_as(ms) * p.MsMask.unsqueeze(-1), msShare!);
         }
-        if (config.ScaleOutputsByBudget || config.PowerHead == PowerHead.BudgetShares)
+        if (config.ScaleOutputsByBudget || shares)
         {
             ap = ap * p.ApBudget.unsqueeze(-1).unsqueeze(-1);
             ms = ms * p.MsBudget.unsqueeze(-1);
