@@ -21,6 +21,19 @@ public sealed record MethodScores(IReadOnlyDictionary<string, double[]> Metrics,
         int lo = (int)Math.Floor(rank), hi = (int)Math.Ceiling(rank);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
     }
+
+    /// <summary>
+    /// How far this method falls behind <paramref name="other"/> on each instance in <paramref name="metric"/>:
+    /// <c>other − this</c> where larger is better, <c>this − other</c> where smaller is (positive: behind). <c>[N]</c>.
+    /// </summary>
+    public double[] ShortfallBehind(MethodScores other, string metric, bool higherIsBetter)
+    {
+        var mine = Metrics[metric];
+        var theirs = other.Metrics[metric];
+        if (mine.Length != theirs.Length)
+            throw new ArgumentException($"{metric}: {mine.Length} instances against {theirs.Length}; a shortfall needs the same instances.", nameof(other));
+        return mine.Zip(theirs, (m, o) => higherIsBetter ? o - m : m - o).ToArray();
+    }
 }
 
 /// <summary>The model and every baseline on one evaluation set.</summary>

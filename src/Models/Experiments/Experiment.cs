@@ -110,6 +110,9 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
                 {
                     var primary = _plugin.PrimaryMetric;
                     modelMetrics[MetricKeys.OnSet(MetricKeys.RatioPrefix + baseline, set)] = e.Model.Metrics[primary].Average() / scores.Metrics[primary].Average();
+                    var shortfall = e.Model.ShortfallBehind(scores, primary, _plugin.HigherIsBetter);
+                    modelMetrics[MetricKeys.OnSet(MetricKeys.ShortfallP99(baseline), set)] = MethodScores.Percentile(shortfall, 0.99);
+                    modelMetrics[MetricKeys.OnSet(MetricKeys.ShortfallMax(baseline), set)] = shortfall.Max();
                 }
             }
             if (e.Model.Metrics.Count > 0)

@@ -115,7 +115,8 @@ public static class ReportWriter
     /// <summary>
     /// A compact fixed-width plain-text table: one row per method (the model, named by its plugin, then each
     /// baseline, then <c>paper</c> where the paper gives one of the metrics), one column per metric, the ratio
-    /// model / row of the first metric where there is a model, then the median and p90 time per instance.
+    /// model / row of the first metric where there is a model, then the median and p90 time per instance; below each
+    /// set's table, the model's per-instance shortfall behind each baseline (99th percentile and max).
     /// </summary>
     public static string FormatTable(ExperimentReport report)
     {
@@ -172,6 +173,16 @@ public static class ReportWriter
             if (cells.Count == 0) text.Append("(no results)\n");
             if (report.Model is not null && report.Model.Metrics.TryGetValue(MetricKeys.OnSet(MetricKeys.InputPreparation, set), out var prep))
                 text.Append(CultureInfo.InvariantCulture, $"model input preparation (graph building, not in the model's time): {Seconds(prep)} per instance\n");
+            if (report.Model is not null && first is not null)
+            {
+                var shortfalls = rows.Skip(1).Where(r => r.Name != "paper")
+                    .Select(r => (r.Name, P99: report.Model.Metrics.GetValueOrDefault(MetricKeys.OnSet(MetricKeys.ShortfallP99(r.Name), set), double.NaN),
+                        Max: report.Model.Metrics.GetValueOrDefault(MetricKeys.OnSet(MetricKeys.ShortfallMax(r.Name), set), double.NaN)))
+                    .Where(r => !double.IsNaN(r.P99)).ToList();
+                if (shortfalls.Count > 0)
+                    text.Append(CultureInfo.InvariantCulture, $"model's per-instance shortfall in {first} (99th percentile / max; positive: behind): ")
+                        .Append(string.Join(", ", shortfalls.Select(r => $"{r.Name} {Number(r.P99)} / {Number(r.Max)}"))).Append('\n');
+            }
         }
         text.Append('\n');
         foreach (var (name, value) in paper.Where(kv => !methods.Any(m => m.Metrics.ContainsKey(kv.Key))))

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using WirelessGnn.Models.Reporting;
+using WirelessGnn.Models.Evaluation;
 
 namespace WirelessGnn.Tests.Models;
 
@@ -206,6 +207,29 @@ public class ReportingTests
         Assert.That(lines[block + 3], Does.StartWith("cf-hgnn").And.Contain("30.00").And.Contain("100 us"));
         Assert.That(lines[block + 4], Does.StartWith("wmmse").And.Contain("40.00").And.Contain("0.7500").And.Contain("200.0"));
         Assert.That(lines.Take(block).Any(l => l.Contains("30.00")), Is.False, "K=50 numbers stay out of the main block");
+    }
+
+    [Test]
+    public void A_shortfall_is_positive_where_the_model_is_behind_in_either_direction_of_better()
+    {
+        var model = new MethodScores(new Dictionary<string, double[]> { ["se"] = new[] { 10.0, 8.0, 12.0 } }, new[] { 1e-3 }, 1);
+        var solver = new MethodScores(new Dictionary<string, double[]> { ["se"] = new[] { 11.0, 8.5, 11.0 } }, new[] { 1.0 }, 1);
+        Assert.That(model.ShortfallBehind(solver, "se", higherIsBetter: true), Is.EqualTo(new[] { 1.0, 0.5, -1.0 }));
+        Assert.That(model.ShortfallBehind(solver, "se", higherIsBetter: false), Is.EqualTo(new[] { -1.0, -0.5, 1.0 }), "for an error, more is behind");
+        var fewer = new MethodScores(new Dictionary<string, double[]> { ["se"] = new[] { 1.0 } }, new[] { 1.0 }, 1);
+        Assert.That(() => model.ShortfallBehind(fewer, "se", true), Throws.ArgumentException.With.Message.Contains("same instances"));
+    }
+
+    [Test]
+    public void The_table_states_the_models_shortfall_behind_each_baseline()
+    {
+        var report = Sample();
+        var model = new Dictionary<string, double>(report.Model!.Metrics) { ["shortfall_to_wmmse_p99"] = 1.25, ["shortfall_to_wmmse_max"] = 2.5 };
+        var table = ReportWriter.FormatTable(report with { Model = report.Model with { Metrics = model } });
+        TestContext.Out.WriteLine(table);
+        var line = table.Split('\n').Single(l => l.StartsWith("model's per-instance shortfall", StringComparison.Ordinal));
+        Assert.That(line, Does.Contain("wmmse 1.250 / 2.500"));
+        Assert.That(table.Split('\n').Where(l => l.StartsWith("method", StringComparison.Ordinal)).Single(), Does.Not.Contain("shortfall"), "not a column");
     }
 
     [Test]

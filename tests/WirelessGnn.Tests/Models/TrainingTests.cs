@@ -254,6 +254,10 @@ public class TrainingTests
         Assert.That(report.Plugin, Is.EqualTo("toy"));
         Assert.That(report.Seed, Is.EqualTo(4));
         Assert.That(report.Model!.Metrics.Keys, Does.Contain("neg_mse").And.Contain("ratio_to_zero"));
+        // Per-instance shortfalls behind predicting zero: the largest is at least their mean, the difference of the means.
+        double meanShortfall = report.Baselines["zero"].Metrics["neg_mse"] - report.Model.Metrics["neg_mse"];
+        Assert.That(report.Model.Metrics["shortfall_to_zero_max"], Is.GreaterThanOrEqualTo(meanShortfall - 1e-12));
+        Assert.That(report.Model.Metrics["shortfall_to_zero_p99"], Is.LessThanOrEqualTo(report.Model.Metrics["shortfall_to_zero_max"]));
         Assert.That(report.Baselines.Keys, Is.EquivalentTo(new[] { "zero" }));
         Assert.That(report.Training!.Steps, Is.EqualTo(30));
         Assert.That(report.Model.TimePerInstance.Median, Is.GreaterThan(0));
