@@ -192,12 +192,12 @@ public sealed class CfHgnnPlugin : ModelPlugin<CfHgnnConfig, MddCellFreeInstance
 
     /// <summary>
     /// The outputs as one decision row per layout: DL powers (l, d, m) then UL powers (d, m̄), padded; with
-    /// <see cref="CfHgnnConfig.UplinkQosFloor"/> (Case 1), the UL powers of MSs short of their UL QoS are first raised to it.
+    /// <see cref="CfHgnnConfig.UplinkQosFloor"/>, the UL powers of MSs short of their UL QoS are first raised to it.
     /// </summary>
     public override Tensor Decide(nn.Module network, CfHgnnBatch batch, CfHgnnConfig config)
     {
         var (ap, ms) = Powers(network, batch, config);
-        if (config.UplinkQosFloor && batch.Problem.UlLeakage is null) ms = SpectralEfficiency.RaiseUplinkToQos(batch.Problem, ap, ms);
+        if (config.UplinkQosFloor) ms = SpectralEfficiency.RaiseUplinkToQos(batch.Problem, ap, ms);
         return cat(new[] { ap.flatten(1), ms.flatten(1) }, 1);
     }
 

@@ -68,26 +68,49 @@ public static class SpectralEfficiency
 
     /// <summary>
     /// Raises the UL powers of every MS short of its UL QoS to the per-subcarrier level of condition (20):
-    /// <c>p_dm̄ ≥ γ_UL·Σ_l υ̃_ldm̄ (I_l + 1) / |𝓛_d|²</c> with <c>γ_UL = e^{χ_UL/M̄} − 1</c>, which gives <c>R_d^UL ≥ χ_UL</c>.
-    /// In Case 1 the UL SINR of MS d depends only on the DL powers and on d's own UL powers, so raising one MS never
-    /// lowers another's UL rate; MSs that meet their QoS keep their powers. Not defined for clustered networks (Case 2),
-    /// where the UL MUI couples the MSs.
+    /// <c>p_dm̄ ≥ γ_UL·den_dm̄ / |𝓛_d|²</c> with <c>γ_UL = e^{χ_UL/M̄} − 1</c> and <c>den_dm̄</c> the UL denominator, which
+    /// gives <c>R_d^UL ≥ χ_UL</c>.
+    /// <list type="bullet">
+    /// <item>Case 1: the UL SINR of MS d depends only on the DL powers and on d's own UL powers, so one pass in closed form
+    /// meets every short MS's QoS and never lowers another's UL rate; MSs that meet their QoS keep their powers.</item>
+    /// <item>Case 2 (clustered): the UL MUI <c>Σ_d' leak_dd'm̄ p_d'm̄</c> couples the MSs, so the raise is repeated with
+    /// the denominators of the powers so far (the fixed-point power control of Foschini–Miljanic and Yates: powers only
+    /// grow, towards the least powers meeting the targets where those exist). An MS is raised only while its raised powers
+    /// fit its budget, since one that cannot meet its QoS would only add interference. It stops after
+    /// <paramref name="iterations"/> passes or when no power moves by more than 10⁻⁹ of itself.</item>
+    /// </list>
+    /// Ours, not the paper's (README: <c>uplinkQosFloor</c>).
     /// </summary>
-    /// <returns>UL powers <c>[B, D, M̄]</c> (budgets not enforced: <see cref="Project"/> does that).</returns>
-    public static Tensor RaiseUplinkToQos(MddCellFreeTensors x, Tensor apPower, Tensor msPower)
+    /// <returns>UL powers <c>[B, D, M̄]</c> (budgets not enforced in Case 1: <see cref="Project"/> does that).</returns>
+    public static Tensor RaiseUplinkToQos(MddCellFreeTensors x, Tensor apPower, Tensor msPower, int iterations = 100)
     {
         CheckShapes(x, apPower, msPower);
-        if (x.UlLeakage is not null)
-            throw new NotSupportedException("RaiseUplinkToQos: clustered networks (Case 2) couple the MSs' UL powers through the UL MUI; only Case 1 is supported.");
+        if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "iterations: expected at least 1.");
         using var scope = NewDisposeScope();
         var pAp = Mask(x, apPower);
         var pMs = Mask(x, msPower);
-        var rate = Evaluate(x, pAp, pMs).UlRate;                                                   // [B, D]
         var gamma = ((x.UlQos / x.UlMask.sum(-1).clamp_min(1)).exp() - 1).unsqueeze(-1).unsqueeze(-1);
         var ulGain = x.Serves.sum(1).square().clamp_min(1).unsqueeze(-1);                          // |𝓛_d|² [B, D, 1]
-        var floor = gamma * UplinkNoise(x, ApInterference(x, pAp.sum(new long[] { 2, 3 }))) / ulGain;
-        var isShort = (rate < x.UlQos.unsqueeze(-1)).unsqueeze(-1);                                // [B, D, 1]
-        return Mask(x, where(isShort, maximum(pMs, floor), pMs)).MoveToOuterDisposeScope();
+        var noise = UplinkNoise(x, ApInterference(x, pAp.sum(new long[] { 2, 3 })));               // [B, D, M̄], not UL-dependent
+        var qos = x.UlQos.unsqueeze(-1);                                                           // [B, 1]
+        if (x.UlLeakage is null)
+        {
+            var isShort = (Evaluate(x, pAp, pMs).UlRate < qos).unsqueeze(-1);                      // [B, D, 1]
+            return Mask(x, where(isShort, maximum(pMs, gamma * noise / ulGain), pMs)).MoveToOuterDisposeScope();
+        }
+        for (int k = 0; k < iterations; k++)
+        {
+            using var step = NewDisposeScope();
+            var isShort = Evaluate(x, pAp, pMs).UlRate < qos;                                      // [B, D]
+            var denominator = noise + (x.UlLeakage * pMs.unsqueeze(1)).sum(2);
+            var raised = Mask(x, maximum(pMs, gamma * denominator / ulGain));
+            var fits = raised.sum(-1) <= x.MsBudget * (1 + 1e-12);
+            var next = where((isShort & fits).unsqueeze(-1), raised, pMs);
+            bool moved = ((next - pMs).abs() > 1e-9 * pMs.abs().clamp_min(1e-30)).any().item<bool>();
+            pMs = next.MoveToOuterDisposeScope();
+            if (!moved) break;
+        }
+        return pMs.MoveToOuterDisposeScope();
     }
 
     /// <summary>The residual interference at each AP, <c>I_l = ξ̃SI_l Q_l + ξ̃IAI_l/M_sum Σ_l' β_ll' Q_l'</c>, <c>[B, L]</c>.</summary>
