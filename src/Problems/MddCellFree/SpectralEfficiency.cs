@@ -52,13 +52,7 @@ public static class SpectralEfficiency
             dlDenominator = dlDenominator + (dlLeak * (pAp.sum(2, keepdim: true) - pAp)).sum(1);   // Σ_l leak Σ_{d'≠d} p_ld'm
         var dlSinr = amplitude.square() / dlDenominator * x.DlMask.unsqueeze(1);
 
-        var ulDenominator = UplinkNoise(x, apInterference);                                        // [B, D, M̄]
-        if (x.UlLeakage is { } ulLeak)
-            ulDenominator = ulDenominator + (ulLeak * pMs.unsqueeze(1)).sum(2);                    // Σ_{d'} leak_dd'm̄ p_d'm̄ (diagonal 0)
-        var valid = x.MsMask.unsqueeze(-1) * x.UlMask.unsqueeze(1);
-        ulDenominator = ulDenominator + (1 - valid);                                               // padding: 0 / 1
-        var ulGain = x.Serves.sum(1).square().unsqueeze(-1);                                       // |𝓛_d|² [B, D, 1]
-        var ulSinr = ulGain * pMs / ulDenominator;
+        var ulSinr = UplinkGain(x) * pMs / UplinkDenominator(x, pMs, UplinkNoise(x, apInterference));
 
         var dlRate = dlSinr.log1p().sum(-1);
         var ulRate = ulSinr.log1p().sum(-1);
@@ -90,20 +84,22 @@ public static class SpectralEfficiency
         var pAp = Mask(x, apPower);
         var pMs = Mask(x, msPower);
         var gamma = ((x.UlQos / x.UlMask.sum(-1).clamp_min(1)).exp() - 1).unsqueeze(-1).unsqueeze(-1);
-        var ulGain = x.Serves.sum(1).square().clamp_min(1).unsqueeze(-1);                          // |𝓛_d|² [B, D, 1]
+        var ulGain = UplinkGain(x);
+        var floorGain = ulGain.clamp_min(1);                                                       // an MS no AP serves: no division by 0
         var noise = UplinkNoise(x, ApInterference(x, pAp.sum(new long[] { 2, 3 })));               // [B, D, M̄], not UL-dependent
         var qos = x.UlQos.unsqueeze(-1);                                                           // [B, 1]
+        Tensor IsShort(Tensor denominator) => (ulGain * pMs / denominator).log1p().sum(-1) < qos;  // R_d^UL < χ_UL [B, D]
         if (x.UlLeakage is null)
         {
-            var isShort = (Evaluate(x, pAp, pMs).UlRate < qos).unsqueeze(-1);                      // [B, D, 1]
-            return Mask(x, where(isShort, maximum(pMs, gamma * noise / ulGain), pMs)).MoveToOuterDisposeScope();
+            var isShort = IsShort(UplinkDenominator(x, pMs, noise)).unsqueeze(-1);                 // [B, D, 1]
+            return Mask(x, where(isShort, maximum(pMs, gamma * noise / floorGain), pMs)).MoveToOuterDisposeScope();
         }
         for (int k = 0; k < iterations; k++)
         {
             using var step = NewDisposeScope();
-            var isShort = Evaluate(x, pAp, pMs).UlRate < qos;                                      // [B, D]
-            var denominator = noise + (x.UlLeakage * pMs.unsqueeze(1)).sum(2);
-            var raised = Mask(x, maximum(pMs, gamma * denominator / ulGain));
+            var denominator = UplinkDenominator(x, pMs, noise);
+            var isShort = IsShort(denominator);
+            var raised = Mask(x, maximum(pMs, gamma * denominator / floorGain));
             var fits = raised.sum(-1) <= x.MsBudget * (1 + 1e-12);
             var next = where((isShort & fits).unsqueeze(-1), raised, pMs);
             bool moved = ((next - pMs).abs() > 1e-9 * pMs.abs().clamp_min(1e-30)).any().item<bool>();
@@ -116,6 +112,20 @@ public static class SpectralEfficiency
     /// <summary>The residual interference at each AP, <c>I_l = ξ̃SI_l Q_l + ξ̃IAI_l/M_sum Σ_l' β_ll' Q_l'</c>, <c>[B, L]</c>.</summary>
     private static Tensor ApInterference(MddCellFreeTensors x, Tensor q) =>
         x.ApSelfInterference * q + x.InterAp / x.Subcarriers.unsqueeze(-1) * matmul(x.BetaAp, q.unsqueeze(-1)).squeeze(-1);
+
+    /// <summary>
+    /// The UL SINR denominator <c>Σ_l υ̃_ldm̄ (I_l + 1) + Σ_d'≠d leak_dd'm̄ p_d'm̄</c> (the MUI in Case 2 only), 1 on padding,
+    /// <c>[B, D, M̄]</c>, from the UL noise term <paramref name="uplinkNoise"/> <c>[B, D, M̄]</c> and the UL powers <c>[B, D, M̄]</c>.
+    /// </summary>
+    private static Tensor UplinkDenominator(MddCellFreeTensors x, Tensor pMs, Tensor uplinkNoise)
+    {
+        var denominator = uplinkNoise;
+        if (x.UlLeakage is { } ulLeak) denominator = denominator + (ulLeak * pMs.unsqueeze(1)).sum(2);   // diagonal 0
+        return denominator + (1 - x.MsMask.unsqueeze(-1) * x.UlMask.unsqueeze(1));                   // padding: 0 / 1
+    }
+
+    /// <summary>The UL signal gain after ZF combining, <c>|𝓛_d|²</c>, <c>[B, D, 1]</c>.</summary>
+    private static Tensor UplinkGain(MddCellFreeTensors x) => x.Serves.sum(1).square().unsqueeze(-1);
 
     /// <summary>The UL noise after ZF combining, <c>Σ_l υ̃_ldm̄ (I_l + 1)</c>, <c>[B, D, M̄]</c>.</summary>
     private static Tensor UplinkNoise(MddCellFreeTensors x, Tensor apInterference) =>
