@@ -88,17 +88,17 @@ public static class SpectralEfficiency
         var floorGain = ulGain.clamp_min(1);                                                       // an MS no AP serves: no division by 0
         var noise = UplinkNoise(x, ApInterference(x, pAp.sum(new long[] { 2, 3 })));               // [B, D, M̄], not UL-dependent
         var qos = x.UlQos.unsqueeze(-1);                                                           // [B, 1]
-        Tensor IsShort(Tensor denominator) => (ulGain * pMs / denominator).log1p().sum(-1) < qos;  // R_d^UL < χ_UL [B, D]
+        Tensor IsShort(Tensor p, Tensor denominator) => (ulGain * p / denominator).log1p().sum(-1) < qos;   // R_d^UL < χ_UL [B, D]
         if (x.UlLeakage is null)
         {
-            var isShort = IsShort(UplinkDenominator(x, pMs, noise)).unsqueeze(-1);                 // [B, D, 1]
+            var isShort = IsShort(pMs, UplinkDenominator(x, pMs, noise)).unsqueeze(-1);                 // [B, D, 1]
             return Mask(x, where(isShort, maximum(pMs, gamma * noise / floorGain), pMs)).MoveToOuterDisposeScope();
         }
         for (int k = 0; k < iterations; k++)
         {
             using var step = NewDisposeScope();
             var denominator = UplinkDenominator(x, pMs, noise);
-            var isShort = IsShort(denominator);
+            var isShort = IsShort(pMs, denominator);
             var raised = Mask(x, maximum(pMs, gamma * denominator / floorGain));
             var fits = raised.sum(-1) <= x.MsBudget * (1 + 1e-12);
             var next = where((isShort & fits).unsqueeze(-1), raised, pMs);
