@@ -123,6 +123,16 @@ public class SpectralEfficiencyTensorTests
         Assert.That((q0 > batch.ApBudget).any().item<bool>(), "the test has APs over budget");
     }
 
+    /// <summary>The DL powers of <paramref name="p"/> with the UL powers <paramref name="uplink"/> <c>[D, M̄]</c>.</summary>
+    private static MddPowers WithUplink(MddCellFreeInstance x, MddPowers p, Tensor uplink)
+    {
+        var result = MddPowers.Zero(x.Aps, x.Mss, x.DlSubcarriers, x.UlSubcarriers);
+        Array.Copy(p.Ap, result.Ap, p.Ap.Length);
+        for (int d = 0; d < x.Mss; d++)
+            for (int m = 0; m < x.UlSubcarriers; m++) result.Ms[d, m] = uplink[d, m].item<double>();
+        return result;
+    }
+
     [Test]
     public void Raising_the_uplink_to_the_QoS_meets_it_exactly_where_it_was_short_and_touches_nothing_else()
     {
@@ -137,10 +147,7 @@ public class SpectralEfficiencyTensorTests
         {
             var x = xs[n];
             var before = SpectralEfficiencyOracle.Evaluate(x, ps[n]);
-            var after = MddPowers.Zero(x.Aps, x.Mss, x.DlSubcarriers, x.UlSubcarriers);
-            Array.Copy(ps[n].Ap, after.Ap, ps[n].Ap.Length);
-            for (int d = 0; d < x.Mss; d++)
-                for (int m = 0; m < x.UlSubcarriers; m++) after.Ms[d, m] = raised[n, d, m].item<double>();
+            var after = WithUplink(x, ps[n], raised[n]);
             var result = SpectralEfficiencyOracle.Evaluate(x, after);
             var den = SpectralEfficiencyOracle.UlDenominator(x, ps[n]);
             double gamma = Math.Exp(x.UlQos / x.UlSubcarriers) - 1;
@@ -183,10 +190,7 @@ public class SpectralEfficiencyTensorTests
         {
             var x = xs[n];
             var before = SpectralEfficiencyOracle.Evaluate(x, ps[n]);
-            var after = MddPowers.Zero(x.Aps, x.Mss, x.DlSubcarriers, x.UlSubcarriers);
-            Array.Copy(ps[n].Ap, after.Ap, ps[n].Ap.Length);
-            for (int d = 0; d < x.Mss; d++)
-                for (int m = 0; m < x.UlSubcarriers; m++) after.Ms[d, m] = raised[n, d, m].item<double>();
+            var after = WithUplink(x, ps[n], raised[n]);
             var result = SpectralEfficiencyOracle.Evaluate(x, after);
             var den = SpectralEfficiencyOracle.UlDenominator(x, after);
             double gamma = Math.Exp(x.UlQos / x.UlSubcarriers) - 1;
