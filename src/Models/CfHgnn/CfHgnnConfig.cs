@@ -129,7 +129,8 @@ public sealed record CfHgnnConfig : IPluginConfig
     /// <summary>
     /// Decoding step beyond the paper: an MS whose UL rate falls short of χ_UL gets the UL powers of condition (20)
     /// (<see cref="SpectralEfficiency.RaiseUplinkToQos"/>). In Case 1 this is closed form, since under ZF its UL SINR
-    /// depends only on the DL powers and its own UL powers; in Case 2 the UL MUI couples the MSs, and the raise is
+    /// depends only on the DL powers and its own UL powers (an MS whose raised powers exceed its budget gets them scaled
+    /// onto it, as the scoring's projection would); in Case 2 the UL MUI couples the MSs, and the raise is
     /// repeated to a fixed point, raising an MS only within its budget. The raw outputs train as in the paper; only the
     /// decision is repaired, and the report says so. Measured without it (8000-step DCF, 200 layouts): UL QoS met on 51 %
     /// of layouts, the model landing on both sides of the tight target. In Case 2 (models trained at 12/6, scored at 48/24

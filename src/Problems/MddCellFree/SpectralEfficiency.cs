@@ -66,7 +66,9 @@ public static class SpectralEfficiency
     /// gives <c>R_d^UL ≥ χ_UL</c>.
     /// <list type="bullet">
     /// <item>Case 1: the UL SINR of MS d depends only on the DL powers and on d's own UL powers, so one pass in closed form
-    /// meets every short MS's QoS and never lowers another's UL rate; MSs that meet their QoS keep their powers.</item>
+    /// meets the QoS of every short MS whose raised powers fit its budget, and never lowers another's UL rate; MSs that
+    /// meet their QoS keep their powers. A short MS whose raised powers exceed its budget gets them scaled onto it: the
+    /// scoring's <see cref="Project"/> would do the same, so the score is unchanged, and the decision stays within budget.</item>
     /// <item>Case 2 (clustered): the UL MUI <c>Σ_d' leak_dd'm̄ p_d'm̄</c> couples the MSs, so the raise is repeated with
     /// the denominators of the powers so far (the fixed-point power control of Foschini–Miljanic and Yates: powers only
     /// grow, towards the least powers meeting the targets where those exist). An MS is raised only while its raised powers
@@ -75,7 +77,7 @@ public static class SpectralEfficiency
     /// </list>
     /// Ours, not the paper's (README: <c>uplinkQosFloor</c>).
     /// </summary>
-    /// <returns>UL powers <c>[B, D, M̄]</c> (budgets not enforced in Case 1: <see cref="Project"/> does that).</returns>
+    /// <returns>UL powers <c>[B, D, M̄]</c>; a raised MS is within its budget, the others as given.</returns>
     public static Tensor RaiseUplinkToQos(MddCellFreeTensors x, Tensor apPower, Tensor msPower, int iterations = 100)
     {
         CheckShapes(x, apPower, msPower);
@@ -92,7 +94,9 @@ public static class SpectralEfficiency
         if (x.UlLeakage is null)
         {
             var isShort = IsShort(pMs, UplinkDenominator(x, pMs, noise)).unsqueeze(-1);                 // [B, D, 1]
-            return Mask(x, where(isShort, maximum(pMs, gamma * noise / floorGain), pMs)).MoveToOuterDisposeScope();
+            var raised = Mask(x, maximum(pMs, gamma * noise / floorGain));
+            var onBudget = (x.MsBudget / raised.sum(-1).clamp_min(1e-30)).clamp_max(1).unsqueeze(-1);   // as Project
+            return where(isShort, raised * onBudget, pMs).MoveToOuterDisposeScope();
         }
         for (int k = 0; k < iterations; k++)
         {

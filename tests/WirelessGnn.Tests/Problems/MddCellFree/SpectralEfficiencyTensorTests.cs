@@ -134,16 +134,19 @@ public class SpectralEfficiencyTensorTests
     }
 
     [Test]
-    public void Raising_the_uplink_to_the_QoS_meets_it_exactly_where_it_was_short_and_touches_nothing_else()
+    public void Raising_the_uplink_to_the_QoS_meets_it_exactly_where_it_was_short_and_fits_and_touches_nothing_else()
     {
         using var scope = NewDisposeScope();
-        var xs = new[] { MddInstances.Random(8, 3, 4, 2, 1), MddInstances.Random(5, 2, 4, 2, 2) };
-        var ps = xs.Select((x, i) => MddInstances.RandomPowers(x, 40 + i)).ToList();
-        foreach (var p in ps) for (int m = 0; m < p.Ms.GetLength(1); m++) p.Ms[0, m] = 1e-9;  // MS 0 far below its UL QoS
+        var xs = MddCellFreeData.Instances(new MddCellFreeConfig(), 3, 11);                       // the defaults, Case 1
+        var rng = new Random(5);
+        var ps = xs.Select(x => MddCellFreeData.InteriorPowers(x, rng)).ToList();
+        foreach (var p in ps) for (int m = 0; m < p.Ms.GetLength(1); m++) p.Ms[0, m] *= 1e-4;   // MS 0 far below its UL QoS
+        xs[2].MsBudget[0] = 1e-12;                                                               // ... and, in layout 2, unable to meet it
         using var batch = MddCellFreeTensors.From(xs, dtype: ScalarType.Float64);
         var (ap, ms) = PowerTensors(xs, ps, ScalarType.Float64);
         var raised = SpectralEfficiency.RaiseUplinkToQos(batch, ap, ms);
-        for (int n = 0; n < xs.Length; n++)
+        int repaired = 0, overBudget = 0;
+        for (int n = 0; n < xs.Count; n++)
         {
             var x = xs[n];
             var before = SpectralEfficiencyOracle.Evaluate(x, ps[n]);
@@ -153,20 +156,27 @@ public class SpectralEfficiencyTensorTests
             double gamma = Math.Exp(x.UlQos / x.UlSubcarriers) - 1;
             for (int d = 0; d < x.Mss; d++)
             {
-                bool wasShort = before.UlRate[d] < x.UlQos;
-                Assert.That(result.UlRate[d], Is.GreaterThanOrEqualTo(x.UlQos - 1e-12), $"layout {n} MS {d}: UL QoS met after raising");
-                if (wasShort)
-                    for (int m = 0; m < x.UlSubcarriers; m++)
-                    {
-                        double floor = gamma * den[d, m] / SpectralEfficiencyOracle.UlSignalGain(x, d);   // condition (20)
-                        Assert.That(after.Ms[d, m], Is.EqualTo(Math.Max(ps[n].Ms[d, m], floor)).Within(1e-12 * floor), $"layout {n} MS {d}: raised to the floor of (20)");
-                    }
-                else
+                if (before.UlRate[d] >= x.UlQos)
+                {
                     for (int m = 0; m < x.UlSubcarriers; m++)
                         Assert.That(after.Ms[d, m], Is.EqualTo(ps[n].Ms[d, m]), $"layout {n} MS {d}: met its QoS, untouched");
+                    continue;
+                }
+                // Condition (20) on every UL subcarrier, then scaled onto the budget where that exceeds it.
+                var floor = Enumerable.Range(0, x.UlSubcarriers)
+                    .Select(m => Math.Max(ps[n].Ms[d, m], gamma * den[d, m] / SpectralEfficiencyOracle.UlSignalGain(x, d))).ToArray();
+                double scale = Math.Min(1, x.MsBudget[d] / floor.Sum());
+                for (int m = 0; m < x.UlSubcarriers; m++)
+                    Assert.That(after.Ms[d, m], Is.EqualTo(scale * floor[m]).Within(1e-12 * floor[m]), $"layout {n} MS {d}: raised to the floor of (20), within budget");
+                Assert.That(Enumerable.Range(0, x.UlSubcarriers).Sum(m => after.Ms[d, m]), Is.LessThanOrEqualTo(x.MsBudget[d] * (1 + 1e-12)), $"layout {n} MS {d}: within its budget");
+                if (scale == 1) { Assert.That(result.UlRate[d], Is.GreaterThanOrEqualTo(x.UlQos - 1e-12), $"layout {n} MS {d}: UL QoS met after raising"); repaired++; }
+                else overBudget++;
+                if (n == 2 && d == 0) Assert.That(scale, Is.LessThan(1e-6), "the MS with the tiny budget is scaled onto it");
             }
             Assert.That(before.UlRate[0], Is.LessThan(x.UlQos), $"layout {n}: the test has a short MS");
         }
+        TestContext.Out.WriteLine($"short MSs repaired: {repaired}, scaled onto their budgets: {overBudget}");
+        Assert.That(repaired, Is.GreaterThan(0), "the test repairs some MSs");
     }
 
     [Test]
