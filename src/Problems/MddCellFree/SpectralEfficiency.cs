@@ -95,8 +95,7 @@ public static class SpectralEfficiency
         {
             var isShort = IsShort(pMs, UplinkDenominator(x, pMs, noise)).unsqueeze(-1);                 // [B, D, 1]
             var raised = Mask(x, maximum(pMs, gamma * noise / floorGain));
-            var onBudget = (x.MsBudget / raised.sum(-1).clamp_min(1e-30)).clamp_max(1).unsqueeze(-1);   // as Project
-            return where(isShort, raised * onBudget, pMs).MoveToOuterDisposeScope();
+            return where(isShort, raised * BudgetScale(x.MsBudget, raised.sum(-1)).unsqueeze(-1), pMs).MoveToOuterDisposeScope();
         }
         for (int k = 0; k < iterations; k++)
         {
@@ -147,10 +146,11 @@ public static class SpectralEfficiency
     {
         CheckShapes(x, apPower, msPower);
         var (q, t) = Totals(x, apPower, msPower);
-        var apScale = (x.ApBudget / q.clamp_min(1e-30)).clamp_max(1);
-        var msScale = (x.MsBudget / t.clamp_min(1e-30)).clamp_max(1);
-        return (Mask(x, apPower) * apScale.unsqueeze(-1).unsqueeze(-1), Mask(x, msPower) * msScale.unsqueeze(-1));
+        return (Mask(x, apPower) * BudgetScale(x.ApBudget, q).unsqueeze(-1).unsqueeze(-1), Mask(x, msPower) * BudgetScale(x.MsBudget, t).unsqueeze(-1));
     }
+
+    /// <summary>The factor <c>min(1, P/Σp)</c> that scales a node's powers onto its budget, from budgets and totals of one shape.</summary>
+    private static Tensor BudgetScale(Tensor budget, Tensor total) => (budget / total.clamp_min(1e-30)).clamp_max(1);
 
     private static Tensor Mask(MddCellFreeTensors x, Tensor power) => power.dim() == 4
         ? power * x.Serves.unsqueeze(-1) * x.DlMask.unsqueeze(1).unsqueeze(1)
