@@ -23,12 +23,9 @@ public static class WgnnCommand
     public static readonly Option<int> Threads = new("--threads")
     {
         Description = "CPU threads libtorch uses inside one operation, 1..1024 (default 1). More helps a little on idle cores (about 10 % with 2); on cores shared with other work, more than 1 slows runs down many times.",
-        DefaultValueFactory = _ => DefaultThreads,
+        DefaultValueFactory = _ => 1,
         Recursive = true,
     };
-
-    /// <summary>The default of <see cref="Threads"/>.</summary>
-    public const int DefaultThreads = 1;
 
     /// <summary><c>--verbose</c>: stack traces on errors.</summary>
     public static readonly Option<bool> Verbose = new("--verbose")
@@ -49,7 +46,7 @@ public static class WgnnCommand
         return root;
     }
 
-    /// <summary>Sets libtorch's intra-op threads from <c>--threads</c> (default <see cref="DefaultThreads"/>).</summary>
+    /// <summary>Sets libtorch's intra-op threads from <c>--threads</c> (default 1).</summary>
     public static void ApplyThreads(ParseResult parse)
     {
         int threads = parse.GetValue(Threads);
