@@ -65,6 +65,60 @@ public class CfHgnnModelTests
         Assert.That(g.NodeFeatures("ms", 1)[1 * 6 + 4], Is.EqualTo((float)-Math.Log10(x.Upsilon[4, 1, 1])).Within(1e-5), "v_d[m̄·L + l]");
     }
 
+    [TestCase(FeaturePacking.Contiguous)]
+    [TestCase(FeaturePacking.SlotAligned)]
+    public void Adaptive_features_and_outputs_sit_where_the_packing_puts_them(FeaturePacking packing)
+    {
+        // N = 4 antennas, L' = 8, M_max = 4, M̄_max = 2; the layout has L = 6, D = 3, M = 2, M̄ = 2.
+        var config = Small(CfHgnnMode.Adaptive) with { Packing = packing };
+        var x = MddInstances.Random(6, 3, 2, 2, 2);
+        var graph = new CfHgnnGraph(config);
+        var g = graph.Build(x);
+        Assert.That(graph.ApFeatures, Is.EqualTo(4 * 4 + 3), "F_AP = N·M_max + 3 either way");
+        Assert.That(graph.MsFeatures, Is.EqualTo(8 * 2 + 3), "F_MS = L'·M̄_max + 3 either way");
+
+        bool aligned = packing == FeaturePacking.SlotAligned;
+        int apSlot(int d, int m) => m * (aligned ? 4 : 3) + d;       // (m−1)·N + d aligned, (m−1)·D + d contiguous
+        int msSlot(int l, int m) => m * (aligned ? 8 : 6) + l;       // (m̄−1)·L' + l aligned, (m̄−1)·L + l contiguous
+        int apScalars = aligned ? 16 : 3 * 2, msScalars = aligned ? 16 : 6 * 2;
+        var slots = graph.ApOutputSlots(x);
+        for (int l = 0; l < 6; l++)
+        {
+            var v = g.NodeFeatures("ap", l);
+            for (int d = 0; d < 3; d++)
+                for (int m = 0; m < 2; m++)
+                {
+                    Assert.That(v[apSlot(d, m)], Is.EqualTo((float)Math.Log10(x.Omega[l, d, m] * x.Omega[l, d, m])).Within(1e-5), $"ω of AP {l}, MS {d}, subcarrier {m}");
+                    Assert.That(slots[l, d, m], Is.EqualTo(apSlot(d, m)), $"output slot of p_{l}{d}{m}");
+                }
+            Assert.That(v[apScalars], Is.EqualTo((float)Math.Log10(x.ApBudget[l])).Within(1e-6), $"P_l of AP {l} first among the scalars");
+            AssertPadding(v, Used(3, 2, apSlot, apScalars), $"AP {l}");
+        }
+        for (int d = 0; d < 3; d++)
+        {
+            var v = g.NodeFeatures("ms", d);
+            for (int l = 0; l < 6; l++)
+                for (int m = 0; m < 2; m++)
+                    Assert.That(v[msSlot(l, m)], Is.EqualTo((float)-Math.Log10(x.Upsilon[l, d, m])).Within(1e-5), $"υ of AP {l}, MS {d}, subcarrier {m}");
+            Assert.That(v[msScalars], Is.EqualTo((float)Math.Log10(x.MsBudget[d])).Within(1e-6), $"P_d of MS {d} first among the scalars");
+            AssertPadding(v, Used(6, 2, msSlot, msScalars), $"MS {d}");
+        }
+
+        static HashSet<int> Used(int others, int subcarriers, Func<int, int, int> slot, int scalars)
+        {
+            var used = Enumerable.Range(0, others).SelectMany(o => Enumerable.Range(0, subcarriers).Select(m => slot(o, m)))
+                .Concat(Enumerable.Range(scalars, 3)).ToHashSet();
+            Assert.That(used, Has.Count.EqualTo(others * subcarriers + 3), "no two values share a position");
+            return used;
+        }
+
+        static void AssertPadding(IReadOnlyList<float> v, HashSet<int> used, string node)
+        {
+            for (int i = 0; i < v.Count; i++)
+                if (!used.Contains(i)) Assert.That(v[i], Is.Zero, $"{node}: position {i} is padding");
+        }
+    }
+
     [TestCase(CfHgnnMode.Dedicated)]
     [TestCase(CfHgnnMode.Adaptive)]
     public void Paper_model_is_equivariant_to_the_storage_order_of_nodes(CfHgnnMode mode)
