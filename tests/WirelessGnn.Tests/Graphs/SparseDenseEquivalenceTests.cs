@@ -26,14 +26,25 @@ public class SparseDenseEquivalenceTests
             yield return (trial, RandomGraphs.GenerateMany(rng, rng.Next(1, 5), 1, 6, density: 0.35));
     }
 
+    /// <summary>
+    /// Runs <paramref name="check"/> on each of <see cref="Batches"/>: the trial's number, a <see cref="Random"/> seeded
+    /// with it, the collated batch and its graphs, inside a dispose scope of its own.
+    /// </summary>
+    private static void ForEachBatch(int seed, Action<int, Random, GraphBatch, List<HeteroGraph>> check, int trials = 8)
+    {
+        foreach (var (trial, graphs) in Batches(seed, trials))
+        {
+            using var scope = NewDisposeScope();
+            using var batch = GraphBatch.Collate(graphs);
+            check(trial, new Random(trial), batch, graphs);
+        }
+    }
+
     [Test]
     public void Aggregate_of_random_edge_messages_is_the_same_in_both_views_and_equals_a_loop()
     {
-        foreach (var (trial, graphs) in Batches(201))
+        ForEachBatch(201, (trial, rng, batch, _) =>
         {
-            var rng = new Random(trial);
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var relation in RandomGraphs.Schema.Relations)
             {
                 var sparse = batch.Sparse.Relation(relation);
@@ -56,17 +67,14 @@ public class SparseDenseEquivalenceTests
                     TensorAssert.Finite(d, $"{what}: dense result, padding included");
                 }
             }
-        }
+        });
     }
 
     [Test]
     public void Softmax_is_the_same_in_both_views_and_equals_a_loop()
     {
-        foreach (var (trial, graphs) in Batches(202))
+        ForEachBatch(202, (trial, rng, batch, _) =>
         {
-            var rng = new Random(trial);
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var relation in RandomGraphs.Schema.Relations)
             {
                 var sparse = batch.Sparse.Relation(relation);
@@ -83,16 +91,14 @@ public class SparseDenseEquivalenceTests
                 var absent = ((DenseRelationView)dense).Adjacency.logical_not().unsqueeze(-1).expand_as(d);
                 Assert.That(d.masked_select(absent).abs().sum().item<float>(), Is.EqualTo(0f), $"{what}: dense softmax must be 0 where there is no edge");
             }
-        }
+        });
     }
 
     [Test]
     public void Source_and_target_gathers_with_edge_features_then_aggregation_match_across_views()
     {
-        foreach (var (trial, graphs) in Batches(203))
+        ForEachBatch(203, (trial, _, batch, graphs) =>
         {
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var relation in RandomGraphs.Schema.Relations)
             {
                 string what = $"trial {trial}, {relation}";
@@ -137,16 +143,14 @@ public class SparseDenseEquivalenceTests
                 var dw = dense.Softmax(d.narrow(3, 0, 1) * d.narrow(3, fs, 1) * 4) * dense.Source(batch.Dense.Features(relation.Source));
                 TensorAssert.Close(sparse.Aggregate(sw, Aggregation.Sum), targets.Flatten(dense.Aggregate(dw, Aggregation.Sum)), Tol, $"{what}: softmax-weighted sum");
             }
-        }
+        });
     }
 
     [Test]
     public void InDegree_is_the_same_in_both_views_and_counts_incoming_edges()
     {
-        foreach (var (trial, graphs) in Batches(204))
+        ForEachBatch(204, (trial, _, batch, _) =>
         {
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var relation in RandomGraphs.Schema.Relations)
             {
                 var counts = SegmentReference.Counts(BatchLayout.GlobalTargets(batch, relation), batch.NodeCounts(relation.Target).Sum());
@@ -157,17 +161,14 @@ public class SparseDenseEquivalenceTests
                 TensorAssert.Close(expected, sparse, 0, $"trial {trial}, {relation}: sparse in-degree");
                 TensorAssert.Close(expected, batch.Dense.Nodes(relation.Target).Flatten(dense), 0, $"trial {trial}, {relation}: dense in-degree");
             }
-        }
+        });
     }
 
     [Test]
     public void Readout_is_the_same_in_both_views_and_ignores_padding()
     {
-        foreach (var (trial, graphs) in Batches(205))
+        ForEachBatch(205, (trial, rng, batch, _) =>
         {
-            var rng = new Random(trial);
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var type in RandomGraphs.NodeTypes)
             {
                 var counts = batch.NodeCounts(type);
@@ -182,17 +183,14 @@ public class SparseDenseEquivalenceTests
                     TensorAssert.Close(expected, batch.Dense.Nodes(type).Readout(padded, aggregation), Tol, $"{what}: dense readout");
                 }
             }
-        }
+        });
     }
 
     [Test]
     public void Broadcast_copies_each_graph_row_to_its_nodes_in_both_views()
     {
-        foreach (var (trial, graphs) in Batches(206))
+        ForEachBatch(206, (trial, rng, batch, _) =>
         {
-            var rng = new Random(trial);
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var type in RandomGraphs.NodeTypes)
             {
                 var perGraph = RandomTensors.Uniform(rng, new long[] { batch.GraphCount, 4 });
@@ -209,16 +207,14 @@ public class SparseDenseEquivalenceTests
                 TensorAssert.Close(expected, sparse, 0, $"trial {trial}, '{type}': sparse broadcast");
                 TensorAssert.Close(expected, batch.Dense.Nodes(type).Flatten(dense), 0, $"trial {trial}, '{type}': dense broadcast");
             }
-        }
+        });
     }
 
     [Test]
     public void Split_Flatten_and_ToPadded_agree_across_views_and_with_the_graphs()
     {
-        foreach (var (trial, graphs) in Batches(207))
+        ForEachBatch(207, (trial, _, batch, graphs) =>
         {
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var type in RandomGraphs.NodeTypes)
             {
                 string what = $"trial {trial}, '{type}'";
@@ -247,17 +243,14 @@ public class SparseDenseEquivalenceTests
                 TensorAssert.Close(xd, denseNodes.ToPadded(BatchLayout.RowsToDenseNodes(batch, type, xs, fill: Garbage)), 0,
                     $"{what}: dense ToPadded zeroes the padding");
             }
-        }
+        });
     }
 
     [Test]
     public void Gradients_through_gathers_aggregation_and_softmax_are_the_same_in_both_views()
     {
-        foreach (var (trial, graphs) in Batches(208, trials: 5))
+        ForEachBatch(208, (trial, rng, batch, _) =>
         {
-            var rng = new Random(trial);
-            using var scope = NewDisposeScope();
-            using var batch = GraphBatch.Collate(graphs);
             foreach (var relation in RandomGraphs.Schema.Relations)
             {
                 var sparse = batch.Sparse.Relation(relation);
@@ -286,6 +279,6 @@ public class SparseDenseEquivalenceTests
                     TensorAssert.Close(gradSparse, gradDense, 1e-12, $"{what}: gradient w.r.t. source features");
                 }
             }
-        }
+        }, trials: 5);
     }
 }
