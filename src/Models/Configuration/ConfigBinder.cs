@@ -18,7 +18,8 @@ public static class ConfigBinder
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         PropertyNameCaseInsensitive = true,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Names only: with integer values allowed, "7" would bind to an enum value that does not exist.
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
@@ -51,8 +52,41 @@ public static class ConfigBinder
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"config: {e.Message}", e);
+            var names = EnumNamesAt(type, e.Path);
+            throw new ArgumentException(names is null ? $"config: {e.Message}"
+                : $"config: '{e.Path![2..]}' = {ValueAt(json, e.Path)} is not one of {names}.", e);
         }
+    }
+
+    /// <summary>The JSON text at a path of the form <c>$.a.b[1]</c>.</summary>
+    private static string? ValueAt(JsonObject json, string path)
+    {
+        JsonNode? node = json;
+        foreach (var part in path[2..].Split('.'))
+        {
+            var pieces = part.Split('[', ']');
+            node = node?[pieces[0]];
+            if (pieces.Length > 1 && int.TryParse(pieces[1], out int i)) node = node is JsonArray a && i < a.Count ? a[i] : null;
+        }
+        return node?.ToJsonString();
+    }
+
+    /// <summary>
+    /// The names of the enum a config of <paramref name="type"/> holds at a JSON path as System.Text.Json reports it
+    /// (<c>$.training.schedule</c>, <c>$.schemes[1]</c>); null where that is not an enum.
+    /// </summary>
+    private static string? EnumNamesAt(Type type, string? path)
+    {
+        if (path is null || !path.StartsWith("$.")) return null;
+        Type? t = type;
+        foreach (var part in path[2..].Split('.'))
+        {
+            var property = t?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, part.Split('[')[0], StringComparison.OrdinalIgnoreCase));
+            t = property?.PropertyType;
+            if (t is not null && part.Contains('[')) t = t.IsArray ? t.GetElementType() : t.GetGenericArguments().FirstOrDefault();
+        }
+        t = t is null ? null : Nullable.GetUnderlyingType(t) ?? t;
+        return t is { IsEnum: true } ? string.Join(", ", Enum.GetNames(t)) : null;
     }
 
     /// <summary>Defaults, then the file's values, then the overrides; validated.</summary>

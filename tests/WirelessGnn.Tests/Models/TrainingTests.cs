@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using TorchSharp;
+using WirelessGnn.Models.CfHgnn;
 using WirelessGnn.Models.Checkpoints;
 using WirelessGnn.Models.Configuration;
 using WirelessGnn.Models.Experiments;
@@ -239,7 +240,18 @@ public class TrainingTests
         Assert.That(Resolve("curveSizes=[5, 12]").CurveSizes, Is.EqualTo(new[] { 5, 12 }));
         Assert.That(Resolve("curveSizes=5,20").CurveSizes, Is.EqualTo(new[] { 5, 20 }));
         var bad = Assert.Throws<ArgumentException>(() => Resolve("schemes=singleTask,bogus"));
-        Assert.That(bad!.Message, Does.Contain("schemes"));
+        Assert.That(bad!.Message, Does.Contain("'schemes[1]' = \"bogus\" is not one of Proposed, SingleTask, Naive"));
+    }
+
+    [TestCase("packing=Diagonal", "'packing' = \"Diagonal\" is not one of Contiguous, SlotAligned.")]
+    [TestCase("packing=7", "'packing' = \"7\" is not one of Contiguous, SlotAligned.")]
+    [TestCase("training.schedule=1", "'training.schedule' = \"1\" is not one of Constant, Cosine, Step")]
+    public void An_enum_setting_takes_only_its_names_and_says_which(string assignment, string expected)
+    {
+        Assert.That(ConfigBinder.Resolve(new CfHgnnConfig(), null, new[] { "packing=slotAligned" }).Packing, Is.EqualTo(FeaturePacking.SlotAligned),
+            "names are read case-insensitively");
+        var e = Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new CfHgnnConfig(), null, new[] { assignment }));
+        Assert.That(e!.Message, Does.Contain(expected));
     }
 
     [Test]
