@@ -63,7 +63,7 @@ public static class WgnnCommand
         }
         catch (Exception e) when (!parse.GetValue(Verbose))
         {
-            Console.Error.WriteLine($"wgnn: error: {Innermost(e).Message}");
+            Console.Error.WriteLine($"wgnn: error: {Innermost(e) switch { ArgumentException a => Require.Reason(a), var inner => inner.Message }}");
             return 1;
         }
     }

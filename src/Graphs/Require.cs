@@ -23,6 +23,18 @@ public static class Require
             ? throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is out of range; expected {min}..{max}.")
             : value;
 
+    /// <summary>
+    /// The message of <paramref name="e"/> without what .NET appends to it, <c>" (Parameter 'p')"</c> and, out of range, a
+    /// line <c>"Actual value was v."</c>: the messages thrown here name the field and its value themselves.
+    /// </summary>
+    public static string Reason(ArgumentException e)
+    {
+        string message = e.Message;
+        if (e.ParamName is { Length: > 0 } p) message = message.Replace($" (Parameter '{p}')", "");
+        if (e is ArgumentOutOfRangeException { ActualValue: { } v }) message = message.Replace($"{Environment.NewLine}Actual value was {v}.", "");
+        return message;
+    }
+
     /// <summary>Throws unless the tensor holds only finite values.</summary>
     public static void Finite(TorchSharp.torch.Tensor tensor, string field)
     {

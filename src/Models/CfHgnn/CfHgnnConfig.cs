@@ -169,16 +169,14 @@ public sealed record CfHgnnConfig : IPluginConfig
 
     public void Validate()
     {
-        Problem.Validate();
+        Problem.Validate("problem.");
         foreach (var (s, i) in TrainingMix.Select((s, i) => (s, i)))
         {
             try { s.Apply(Problem).Validate(); }
             catch (ArgumentOutOfRangeException e)
             {
-                // The inner message ends in " (Parameter '…')" and "Actual value was …"; the field is named here instead.
-                string reason = e.Message.Split(" (Parameter", 2)[0].Split('\n', 2)[0];
                 throw new ArgumentOutOfRangeException($"trainingMix[{i}].{e.ParamName}", e.ActualValue,
-                    $"trainingMix[{i}] ({s}): {reason} Each entry needs aps, mss, dlSubcarriers and ulSubcarriers.");
+                    $"trainingMix[{i}] ({s}): {Require.Reason(e)} Each entry needs aps, mss, dlSubcarriers and ulSubcarriers.");
             }
         }
         Require.InRange(Hidden, 1, 4096, "hidden");

@@ -210,7 +210,7 @@ public sealed record CmtsslConfig : IPluginConfig
 
     public void Validate()
     {
-        Problem.Validate();
+        Problem.Validate("problem.");
         Loss.Validate();
         Require.Valid(Hidden.Length >= 1, "hidden", Hidden.Length, "at least one width");
         for (int k = 0; k < Hidden.Length; k++) Require.InRange(Hidden[k], 1, 65536, $"hidden[{k}]");

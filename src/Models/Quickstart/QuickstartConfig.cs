@@ -46,7 +46,7 @@ public sealed record QuickstartConfig : IPluginConfig
 
     public void Validate()
     {
-        Problem.Validate();
+        Problem.Validate("problem.");
         Require.Valid(EdgeThresholdDb is >= -100 and <= 100, "edgeThresholdDb", EdgeThresholdDb, "-100..100 dB");
         Require.InRange(Hidden, 1, 1024, "hidden");
         Require.InRange(Layers, 1, 16, "layers");

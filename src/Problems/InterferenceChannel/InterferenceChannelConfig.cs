@@ -37,16 +37,17 @@ public sealed record InterferenceChannelConfig
     public double NoiseW => Math.Pow(10, (NoiseDbm - 30) / 10);
 
     /// <summary>Throws naming the first field outside its range.</summary>
-    public void Validate()
+    /// <param name="prefix">Path of this config in a larger one (<c>"problem."</c>), for the messages.</param>
+    public void Validate(string prefix = "")
     {
         static void Check(bool ok, string field, object value, string range) => Require.Valid(ok, field, value, range);
-        Check(Pairs is >= 1 and <= 1000, "pairs", Pairs, "1..1000");
-        Check(AreaSide > 0 && AreaSide <= 1e5, "areaSide", AreaSide, "(0, 100000] m");
-        Check(MinPairDistance > 0 && double.IsFinite(MinPairDistance), "minPairDistance", MinPairDistance, "> 0 m");
-        Check(MaxPairDistance >= MinPairDistance && MaxPairDistance <= 1e5, "maxPairDistance", MaxPairDistance, $"{MinPairDistance}..100000 m (>= minPairDistance)");
-        Check(MaxPowerDbm is >= -50 and <= 60, "maxPowerDbm", MaxPowerDbm, "-50..60 dBm");
-        Check(NoiseDbm is >= -200 and <= 0, "noiseDbm", NoiseDbm, "-200..0 dBm");
-        Check(PathLossAt1Km is >= 0 and <= 300, "pathLossAt1Km", PathLossAt1Km, "0..300 dB");
-        Check(PathLossExponent is >= 1 and <= 8, "pathLossExponent", PathLossExponent, "1..8");
+        Check(Pairs is >= 1 and <= 1000, prefix + "pairs", Pairs, "1..1000");
+        Check(AreaSide > 0 && AreaSide <= 1e5, prefix + "areaSide", AreaSide, "(0, 100000] m");
+        Check(MinPairDistance > 0 && double.IsFinite(MinPairDistance), prefix + "minPairDistance", MinPairDistance, "> 0 m");
+        Check(MaxPairDistance >= MinPairDistance && MaxPairDistance <= 1e5, prefix + "maxPairDistance", MaxPairDistance, $"{MinPairDistance}..100000 m (>= minPairDistance)");
+        Check(MaxPowerDbm is >= -50 and <= 60, prefix + "maxPowerDbm", MaxPowerDbm, "-50..60 dBm");
+        Check(NoiseDbm is >= -200 and <= 0, prefix + "noiseDbm", NoiseDbm, "-200..0 dBm");
+        Check(PathLossAt1Km is >= 0 and <= 300, prefix + "pathLossAt1Km", PathLossAt1Km, "0..300 dB");
+        Check(PathLossExponent is >= 1 and <= 8, prefix + "pathLossExponent", PathLossExponent, "1..8");
     }
 }

@@ -82,32 +82,33 @@ public sealed record MddCellFreeConfig
     public static double DbToLinear(double db) => Math.Pow(10, db / 10);
 
     /// <summary>Throws naming the first field outside its range.</summary>
-    public void Validate()
+    /// <param name="prefix">Path of this config in a larger one (<c>"problem."</c>), for the messages.</param>
+    public void Validate(string prefix = "")
     {
-        Require.InRange(Aps, 1, 512, "aps");
-        Require.InRange(Mss, 1, 256, "mss");
-        Require.InRange(Antennas, 1, 64, "antennas");
-        Require.InRange(DlSubcarriers, 1, 256, "dlSubcarriers");
-        Require.InRange(UlSubcarriers, 1, 256, "ulSubcarriers");
-        Require.InRange(Taps, 1, Subcarriers, "taps");
-        Require.InRange(ClusterCap, 1, 512, "clusterCap");
-        Require.Valid(AreaSide is > 0 and <= 1e5, "areaSide", AreaSide, "(0, 1e5] m");
-        Require.Valid(MinDistance is > 0 and <= 1000, "minDistance", MinDistance, "(0, 1000] m");
-        Require.Valid(ShadowingDb is >= 0 and <= 20, "shadowingDb", ShadowingDb, "0..20 dB");
-        Require.Valid(PathLossSlope is > 0 and <= 100, "pathLossSlope", PathLossSlope, "(0, 100]");
+        Require.InRange(Aps, 1, 512, prefix + "aps");
+        Require.InRange(Mss, 1, 256, prefix + "mss");
+        Require.InRange(Antennas, 1, 64, prefix + "antennas");
+        Require.InRange(DlSubcarriers, 1, 256, prefix + "dlSubcarriers");
+        Require.InRange(UlSubcarriers, 1, 256, prefix + "ulSubcarriers");
+        Require.InRange(Taps, 1, Subcarriers, prefix + "taps");
+        Require.InRange(ClusterCap, 1, 512, prefix + "clusterCap");
+        Require.Valid(AreaSide is > 0 and <= 1e5, prefix + "areaSide", AreaSide, "(0, 1e5] m");
+        Require.Valid(MinDistance is > 0 and <= 1000, prefix + "minDistance", MinDistance, "(0, 1000] m");
+        Require.Valid(ShadowingDb is >= 0 and <= 20, prefix + "shadowingDb", ShadowingDb, "0..20 dB");
+        Require.Valid(PathLossSlope is > 0 and <= 100, prefix + "pathLossSlope", PathLossSlope, "(0, 100]");
         foreach (var (name, value) in new[] { ("apPowerDbm", ApPowerDbm), ("msPowerDbm", MsPowerDbm), ("noiseDbm", NoiseDbm) })
-            Require.Valid(value is >= -200 and <= 80, name, value, "-200..80 dBm");
+            Require.Valid(value is >= -200 and <= 80, prefix + name, value, "-200..80 dBm");
         foreach (var (name, value) in new[] { ("apSelfInterferenceDb", ApSelfInterferenceDb), ("msSelfInterferenceDb", MsSelfInterferenceDb),
                      ("interApDb", InterApDb), ("interMsDb", InterMsDb) })
-            Require.Valid(value is >= -300 and <= 0, name, value, "-300..0 dB");
-        Require.Valid(DlQos is >= 0 and < 1000, "dlQos", DlQos, "[0, 1000) nats/s/Hz");
-        Require.Valid(UlQos is >= 0 and < 1000, "ulQos", UlQos, "[0, 1000) nats/s/Hz");
+            Require.Valid(value is >= -300 and <= 0, prefix + name, value, "-300..0 dB");
+        Require.Valid(DlQos is >= 0 and < 1000, prefix + "dlQos", DlQos, "[0, 1000) nats/s/Hz");
+        Require.Valid(UlQos is >= 0 and < 1000, prefix + "ulQos", UlQos, "[0, 1000) nats/s/Hz");
         if (Serving == Serving.AllAps && Mss > Antennas)
-            throw new ArgumentOutOfRangeException("mss", Mss,
-                $"mss = {Mss} exceeds antennas = {Antennas}: ZF at every AP (serving = AllAps, Case 1) needs N ≥ D; use serving = UserCentric for more MSs.");
+            throw new ArgumentOutOfRangeException(prefix + "mss", Mss,
+                $"{prefix}mss = {Mss} exceeds antennas = {Antennas}: ZF at every AP (serving = AllAps, Case 1) needs N ≥ D; use serving = UserCentric for more MSs.");
         if (Serving == Serving.UserCentric && Antennas != 1)
-            throw new ArgumentOutOfRangeException("antennas", Antennas, $"antennas = {Antennas}: serving = UserCentric (Case 2) is implemented for N = 1 only (spec §8).");
+            throw new ArgumentOutOfRangeException(prefix + "antennas", Antennas, $"{prefix}antennas = {Antennas}: serving = UserCentric (Case 2) is implemented for N = 1 only (spec §8).");
         if (Serving == Serving.UserCentric && Aps < Mss)
-            throw new ArgumentOutOfRangeException("aps", Aps, $"aps = {Aps} < mss = {Mss}: user-centric clustering gives every MS its own master AP and needs L ≥ D.");
+            throw new ArgumentOutOfRangeException(prefix + "aps", Aps, $"{prefix}aps = {Aps} < mss = {Mss}: user-centric clustering gives every MS its own master AP and needs L ≥ D.");
     }
 }

@@ -81,30 +81,31 @@ public sealed record MecCellFreeConfig
     }
 
     /// <summary>Throws naming the first field outside its range.</summary>
-    public void Validate()
+    /// <param name="prefix">Path of this config in a larger one (<c>"problem."</c>), for the messages.</param>
+    public void Validate(string prefix = "")
     {
-        Require.InRange(Sbss, 1, 16, "sbss");
-        Require.InRange(Users, 1, 64, "users");
-        Require.InRange(Subcarriers, 1, 64, "subcarriers");
-        Require.InRange(TxRows, 1, 8, "txRows");
-        Require.InRange(TxColumns, 1, 8, "txColumns");
-        Require.InRange(RxAntennas, 1, 8, "rxAntennas");
-        Require.Valid(SbsPowerDbm is >= -30 and <= 60, "sbsPowerDbm", SbsPowerDbm, "-30..60 dBm");
-        Require.Valid(NoiseDbm is >= -200 and <= 30, "noiseDbm", NoiseDbm, "-200..30 dBm");
-        Require.Valid(MinRate is >= 0 and <= 100, "minRate", MinRate, "0..100 bit/s/Hz");
-        Require.Valid(CarrierGhz is >= 0.5 and <= 100, "carrierGhz", CarrierGhz, "0.5..100 GHz");
-        Require.Valid(BandwidthMhz is > 0 and <= 1000, "bandwidthMhz", BandwidthMhz, "(0, 1000] MHz");
-        Require.Valid(SbsHeight is > 1.5 and <= 100, "sbsHeight", SbsHeight, "(1.5, 100] m");
-        Require.Valid(UserHeight is >= 1 and < 13, "userHeight", UserHeight, "[1, 13) m");
-        Require.Valid(DiscRadius is > 0 and <= 5000, "discRadius", DiscRadius, "(0, 5000] m");
-        Require.Valid(RingRadius >= 0 && RingRadius <= DiscRadius, "ringRadius", RingRadius, $"[0, discRadius = {DiscRadius}] m");
-        Require.Valid(MinDistance >= 10 && MinDistance < DiscRadius, "minDistance", MinDistance, $"[10, discRadius = {DiscRadius}) m");
-        Require.InRange(TotalSbss, 1, 16, "sbss + addedSbss.length");
+        Require.InRange(Sbss, 1, 16, prefix + "sbss");
+        Require.InRange(Users, 1, 64, prefix + "users");
+        Require.InRange(Subcarriers, 1, 64, prefix + "subcarriers");
+        Require.InRange(TxRows, 1, 8, prefix + "txRows");
+        Require.InRange(TxColumns, 1, 8, prefix + "txColumns");
+        Require.InRange(RxAntennas, 1, 8, prefix + "rxAntennas");
+        Require.Valid(SbsPowerDbm is >= -30 and <= 60, prefix + "sbsPowerDbm", SbsPowerDbm, "-30..60 dBm");
+        Require.Valid(NoiseDbm is >= -200 and <= 30, prefix + "noiseDbm", NoiseDbm, "-200..30 dBm");
+        Require.Valid(MinRate is >= 0 and <= 100, prefix + "minRate", MinRate, "0..100 bit/s/Hz");
+        Require.Valid(CarrierGhz is >= 0.5 and <= 100, prefix + "carrierGhz", CarrierGhz, "0.5..100 GHz");
+        Require.Valid(BandwidthMhz is > 0 and <= 1000, prefix + "bandwidthMhz", BandwidthMhz, "(0, 1000] MHz");
+        Require.Valid(SbsHeight is > 1.5 and <= 100, prefix + "sbsHeight", SbsHeight, "(1.5, 100] m");
+        Require.Valid(UserHeight is >= 1 and < 13, prefix + "userHeight", UserHeight, "[1, 13) m");
+        Require.Valid(DiscRadius is > 0 and <= 5000, prefix + "discRadius", DiscRadius, "(0, 5000] m");
+        Require.Valid(RingRadius >= 0 && RingRadius <= DiscRadius, prefix + "ringRadius", RingRadius, $"[0, discRadius = {DiscRadius}] m");
+        Require.Valid(MinDistance >= 10 && MinDistance < DiscRadius, prefix + "minDistance", MinDistance, $"[10, discRadius = {DiscRadius}) m");
+        Require.InRange(TotalSbss, 1, 16, prefix + "sbss + addedSbss.length");
         for (int a = 0; a < AddedSbss.Length; a++)
         {
             var s = AddedSbss[a];
             Require.Valid(s is not null && double.IsFinite(s.X) && double.IsFinite(s.Y) && Math.Sqrt(s.X * s.X + s.Y * s.Y) <= DiscRadius,
-                $"addedSbss[{a}]", s?.ToString() ?? "null", $"finite coordinates within the disc of radius {DiscRadius} m");
+                $"{prefix}addedSbss[{a}]", s?.ToString() ?? "null", $"finite coordinates within the disc of radius {DiscRadius} m");
         }
     }
 }

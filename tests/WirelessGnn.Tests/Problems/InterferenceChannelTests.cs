@@ -320,7 +320,7 @@ public class InterferenceChannelTests
     [TestCaseSource(nameof(BadConfigs))]
     public void A_config_out_of_range_is_refused_naming_the_field(InterferenceChannelConfig config, string field)
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => config.Validate());
         Assert.That(e!.ParamName, Is.EqualTo(field));
         Assert.That(e.Message, Does.Contain(field).And.Contain("expected"));
         var s = Assert.Throws<ArgumentOutOfRangeException>(() => new InterferenceChannelSampler(config));
@@ -331,9 +331,9 @@ public class InterferenceChannelTests
     public void The_default_and_boundary_configs_are_valid()
     {
         var d = new InterferenceChannelConfig();
-        Assert.DoesNotThrow(d.Validate);
-        Assert.DoesNotThrow((d with { Pairs = 1, MinPairDistance = 3, MaxPairDistance = 3 }).Validate);
-        Assert.DoesNotThrow((d with { Pairs = 1000, AreaSide = 1e5, MaxPowerDbm = 60, NoiseDbm = -200 }).Validate);
+        Assert.DoesNotThrow(() => d.Validate());
+        Assert.DoesNotThrow(() => (d with { Pairs = 1, MinPairDistance = 3, MaxPairDistance = 3 }).Validate());
+        Assert.DoesNotThrow(() => (d with { Pairs = 1000, AreaSide = 1e5, MaxPowerDbm = 60, NoiseDbm = -200 }).Validate());
         Assert.That(d.MaxPowerW, Is.EqualTo(0.01).Within(1e-12), "10 dBm = 10 mW");
         Assert.That(d.NoiseW, Is.EqualTo(Math.Pow(10, -13.4)).Within(1e-9).Percent, "-104 dBm");
     }

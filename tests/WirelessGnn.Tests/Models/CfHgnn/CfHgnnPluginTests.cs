@@ -212,7 +212,8 @@ public class CfHgnnPluginTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny() with { Kappa = new[] { 0.1, -1, 0.1, 0.1 } }).Validate());
         Assert.That(ex!.Message, Does.Contain("kappa"));
         ex = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny() with { Problem = Tiny().Problem with { Mss = 5 } }).Validate());
-        Assert.That(ex!.Message, Does.Contain("mss").And.Contain("antennas"));
+        Assert.That(ex!.ParamName, Is.EqualTo("problem.mss"));
+        Assert.That(ex.Message, Does.StartWith("problem.mss = 5 exceeds antennas"));
         ex = Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny() with { TrainingMix = new[] { new SizeOverride(6, 2, 2, 1), new SizeOverride(4, 2, 0, 1) } }).Validate());
         Assert.That(ex!.ParamName, Is.EqualTo("trainingMix[1].dlSubcarriers"));
         Assert.That(ex.Message, Does.Contain("trainingMix[1] (L=4 D=2 M/M̄=0/1): dlSubcarriers = 0 is out of range; expected 1..256."));
