@@ -47,7 +47,7 @@ public sealed class CfHgnnEqGraph
     {
         var p = _config.Problem;
         if (x.DlSubcarriers != p.DlSubcarriers || x.UlSubcarriers != p.UlSubcarriers)
-            throw new ArgumentOutOfRangeException("dlSubcarriers", $"(M, M̄) = ({x.DlSubcarriers}, {x.UlSubcarriers}) does not fit this cf-hgnn-eq model; expected ({p.DlSubcarriers}, {p.UlSubcarriers}) (any L and D fit).");
+            throw new ArgumentOutOfRangeException("problem.dlSubcarriers", $"(M, M̄) = ({x.DlSubcarriers}, {x.UlSubcarriers}) does not fit this cf-hgnn-eq model; expected ({p.DlSubcarriers}, {p.UlSubcarriers}) (any L and D fit).");
         var ap = new float[x.Aps, Ap.FeatureCount];
         var ms = new float[x.Mss, Ms.FeatureCount];
         for (int l = 0; l < x.Aps; l++)

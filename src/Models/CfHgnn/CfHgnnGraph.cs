@@ -114,22 +114,22 @@ public sealed class CfHgnnGraph
         switch (_config.Mode)
         {
             case CfHgnnMode.Dedicated:
-                Fits(x.Aps == p.Aps, "aps", x.Aps, $"exactly {p.Aps} (a dedicated model serves one size; use mode Adaptive)");
-                Fits(x.Mss == p.Mss, "mss", x.Mss, $"exactly {p.Mss}");
-                Fits(x.DlSubcarriers == p.DlSubcarriers, "dlSubcarriers", x.DlSubcarriers, $"exactly {p.DlSubcarriers}");
-                Fits(x.UlSubcarriers == p.UlSubcarriers, "ulSubcarriers", x.UlSubcarriers, $"exactly {p.UlSubcarriers}");
+                Fits(x.Aps == p.Aps, "problem.aps", x.Aps, $"exactly {p.Aps} (a dedicated model serves one size; use mode Adaptive)");
+                Fits(x.Mss == p.Mss, "problem.mss", x.Mss, $"exactly {p.Mss}");
+                Fits(x.DlSubcarriers == p.DlSubcarriers, "problem.dlSubcarriers", x.DlSubcarriers, $"exactly {p.DlSubcarriers}");
+                Fits(x.UlSubcarriers == p.UlSubcarriers, "problem.ulSubcarriers", x.UlSubcarriers, $"exactly {p.UlSubcarriers}");
                 break;
             case CfHgnnMode.Adaptive:
-                Fits(x.Aps <= _config.MaxAps, "aps", x.Aps, $"1..{_config.MaxAps} (L' of this model)");
-                Fits(x.Mss <= p.Antennas, "mss", x.Mss, $"1..{p.Antennas} (N: ZF serves at most N MSs per AP)");
-                Fits(x.DlSubcarriers <= _config.MaxDlSubcarriers, "dlSubcarriers", x.DlSubcarriers, $"1..{_config.MaxDlSubcarriers}");
-                Fits(x.UlSubcarriers <= _config.MaxUlSubcarriers, "ulSubcarriers", x.UlSubcarriers, $"1..{_config.MaxUlSubcarriers}");
+                Fits(x.Aps <= _config.MaxAps, "problem.aps", x.Aps, $"1..{_config.MaxAps} (L' of this model)");
+                Fits(x.Mss <= p.Antennas, "problem.mss", x.Mss, $"1..{p.Antennas} (N: ZF serves at most N MSs per AP)");
+                Fits(x.DlSubcarriers <= _config.MaxDlSubcarriers, "problem.dlSubcarriers", x.DlSubcarriers, $"1..{_config.MaxDlSubcarriers}");
+                Fits(x.UlSubcarriers <= _config.MaxUlSubcarriers, "problem.ulSubcarriers", x.UlSubcarriers, $"1..{_config.MaxUlSubcarriers}");
                 break;
             default:
-                Fits(x.DlSubcarriers <= _config.MaxDlSubcarriers, "dlSubcarriers", x.DlSubcarriers, $"1..{_config.MaxDlSubcarriers}");
-                Fits(x.UlSubcarriers <= _config.MaxUlSubcarriers, "ulSubcarriers", x.UlSubcarriers, $"1..{_config.MaxUlSubcarriers}");
+                Fits(x.DlSubcarriers <= _config.MaxDlSubcarriers, "problem.dlSubcarriers", x.DlSubcarriers, $"1..{_config.MaxDlSubcarriers}");
+                Fits(x.UlSubcarriers <= _config.MaxUlSubcarriers, "problem.ulSubcarriers", x.UlSubcarriers, $"1..{_config.MaxUlSubcarriers}");
                 for (int d = 0; d < x.Mss; d++)
-                    Fits(x.ServingAps(d).Length <= p.ClusterCap, "clusterCap", x.ServingAps(d).Length, $"1..{p.ClusterCap} APs per cluster");
+                    Fits(x.ServingAps(d).Length <= p.ClusterCap, "problem.clusterCap", x.ServingAps(d).Length, $"1..{p.ClusterCap} APs per cluster");
                 for (int l = 0; l < x.Aps; l++)
                     Fits(Enumerable.Range(0, x.Mss).Count(d => x.Serves[l, d]) <= 1, "serves", l, "at most one MS per AP in Case 2");
                 break;

@@ -58,6 +58,19 @@ public sealed class Evaluator<TConfig, TInstance, TBatch>
         _device = device;
     }
 
+    /// <summary>
+    /// Runs the model once on the first batch, so that an instance it cannot take (a size beyond what it was built for)
+    /// fails here, before baselines that may take hours.
+    /// </summary>
+    private void CheckModelTakes(nn.Module network, IReadOnlyList<TInstance> chunk, TConfig config)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        network.eval();
+        using var batch = _plugin.Prepare(chunk, config, _device);
+        _plugin.Decide(network, batch, config);
+    }
+
     /// <param name="network">The trained network, or null to score the baselines only.</param>
     /// <param name="batchSize">Instances per inference batch (stated in the report).</param>
     /// <param name="log">Progress lines (baselines can be slow).</param>
@@ -70,6 +83,7 @@ public sealed class Evaluator<TConfig, TInstance, TBatch>
         double prepareSeconds = 0;
         var baselineDecisions = _plugin.Baselines(set.Config).ToDictionary(b => b.Name, _ => new List<double[]>());
         var baselineTimes = baselineDecisions.Keys.ToDictionary(k => k, _ => new List<double>());
+        if (network is not null) CheckModelTakes(network, chunks[0], set.Config);
 
         foreach (var baseline in _plugin.Baselines(set.Config))
         {

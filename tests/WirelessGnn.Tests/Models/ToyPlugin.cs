@@ -16,6 +16,8 @@ public sealed record ToyConfig : IPluginConfig
     public Normalization HeadNormalization { get; init; } = Normalization.None;
     public int TestInstances { get; init; } = 24;
     public string Note { get; init; } = "toy";
+    /// <summary>Most MSs per instance the network takes (<c>Prepare</c> refuses more), 0..64; the instances have 1..4.</summary>
+    public int MaxMss { get; init; } = 4;
     public TrainingOptions Training { get; init; } = new()
     {
         Steps = 30, BatchSize = 8, TrainInstances = 64, ValidationInstances = 16, ValidateEvery = 10, LearningRate = 1e-2,
@@ -25,6 +27,7 @@ public sealed record ToyConfig : IPluginConfig
     {
         Require.InRange(Hidden, 1, 256, "hidden");
         Require.InRange(TestInstances, 1, 100000, "testInstances");
+        Require.InRange(MaxMss, 0, 64, "maxMss");
         Training.Validate();
     }
 }
@@ -83,9 +86,14 @@ public sealed class ToyPlugin : ModelPlugin<ToyConfig, ToyInstance, ToyBatch>
         }).ToList();
     }
 
+    /// <summary>Instances the baselines have solved, warm-ups included.</summary>
+    public int BaselineSolves;
+
     public override ToyBatch Prepare(IReadOnlyList<ToyInstance> instances, ToyConfig config, Device device) => new()
     {
-        Graphs = GraphBatch.Collate(instances.Select(i => i.Graph).ToList(), device),
+        Graphs = instances.Max(i => i.Target.Length) <= config.MaxMss
+            ? GraphBatch.Collate(instances.Select(i => i.Graph).ToList(), device)
+            : throw new ArgumentOutOfRangeException("maxMss", config.MaxMss, $"an instance has more than maxMss = {config.MaxMss} MSs."),
         Target = tensor(instances.SelectMany(i => i.Target).ToArray(), device: device).DetachFromDisposeScope(),
     };
 
@@ -111,7 +119,7 @@ public sealed class ToyPlugin : ModelPlugin<ToyConfig, ToyInstance, ToyBatch>
     }
 
     public override IReadOnlyList<Baseline<ToyInstance>> Baselines(ToyConfig config) =>
-        new[] { new Baseline<ToyInstance>("zero", (i, _) => new double[i.Target.Length]) };
+        new[] { new Baseline<ToyInstance>("zero", (i, _) => { Interlocked.Increment(ref BaselineSolves); return new double[i.Target.Length]; }) };
 
     public override IReadOnlyList<EvaluationSet<ToyConfig>> EvaluationSets(ToyConfig config) =>
         new[] { new EvaluationSet<ToyConfig>("test", config, config.TestInstances, 999) };

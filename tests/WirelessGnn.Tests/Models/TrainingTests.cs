@@ -5,6 +5,7 @@ using WirelessGnn.Models.CfHgnn;
 using WirelessGnn.Models.Checkpoints;
 using WirelessGnn.Models.Configuration;
 using WirelessGnn.Models.Experiments;
+using WirelessGnn.Models.Plugins;
 using WirelessGnn.Models.Reporting;
 using WirelessGnn.Models.RoutedMtl;
 using WirelessGnn.Models.Training;
@@ -65,6 +66,21 @@ public class TrainingTests
         Assert.That(network.training, Is.False, "timed in eval mode");
         var e = Assert.Throws<ArgumentException>(() => evaluator.Latency(network, Array.Empty<ToyInstance>(), config));
         Assert.That(e!.Message, Does.Contain("instances"));
+    }
+
+    [Test]
+    public void An_instance_the_model_cannot_take_fails_before_any_baseline_runs()
+    {
+        var plugin = new ToyPlugin();
+        var config = new ToyConfig();
+        var network = plugin.CreateNetwork(config);
+        var evaluator = new WirelessGnn.Models.Evaluation.Evaluator<ToyConfig, ToyInstance, ToyBatch>(plugin, CPU);
+        var set = new EvaluationSet<ToyConfig>("test", config with { MaxMss = 0 }, 6, 999);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => evaluator.Evaluate(network, set, 4))!;
+        Assert.That(e.ParamName, Is.EqualTo("maxMss"));
+        Assert.That(plugin.BaselineSolves, Is.Zero, "the model's input is checked first");
+        evaluator.Evaluate(network, set with { Config = config }, 4);
+        Assert.That(plugin.BaselineSolves, Is.EqualTo(6 + 1), "six instances and one warm-up once the model takes them");
     }
 
     [Test]
