@@ -52,9 +52,9 @@ public static class ConfigBinder
         }
         catch (JsonException e)
         {
-            var names = EnumNamesAt(type, e.Path);
-            throw new ArgumentException(names is null ? $"config: {e.Message}"
-                : $"config: '{e.Path![2..]}' = {ValueAt(json, e.Path)} is not one of {names}.", e);
+            var expected = ExpectedAt(type, e.Path);
+            throw new ArgumentException(expected is null ? $"config: {e.Message}"
+                : $"config: '{e.Path![2..]}' = {ValueAt(json, e.Path)} is not {expected}.", e);
         }
     }
 
@@ -72,10 +72,11 @@ public static class ConfigBinder
     }
 
     /// <summary>
-    /// The names of the enum a config of <paramref name="type"/> holds at a JSON path as System.Text.Json reports it
-    /// (<c>$.training.schedule</c>, <c>$.schemes[1]</c>); null where that is not an enum.
+    /// What a config of <paramref name="type"/> takes at a JSON path as System.Text.Json reports it
+    /// (<c>$.training.schedule</c>, <c>$.kappa[1]</c>): "one of" an enum's names, "a number", "a whole number" or
+    /// "true or false"; null for anything else.
     /// </summary>
-    private static string? EnumNamesAt(Type type, string? path)
+    private static string? ExpectedAt(Type type, string? path)
     {
         if (path is null || !path.StartsWith("$.")) return null;
         Type? t = type;
@@ -86,7 +87,14 @@ public static class ConfigBinder
             if (t is not null && part.Contains('[')) t = t.IsArray ? t.GetElementType() : t.GetGenericArguments().FirstOrDefault();
         }
         t = t is null ? null : Nullable.GetUnderlyingType(t) ?? t;
-        return t is { IsEnum: true } ? string.Join(", ", Enum.GetNames(t)) : null;
+        return t switch
+        {
+            { IsEnum: true } => $"one of {string.Join(", ", Enum.GetNames(t))}",
+            _ when t == typeof(double) || t == typeof(float) => "a number",
+            _ when t == typeof(int) || t == typeof(long) => "a whole number",
+            _ when t == typeof(bool) => "true or false",
+            _ => null,
+        };
     }
 
     /// <summary>Defaults, then the file's values, then the overrides; validated.</summary>

@@ -270,6 +270,17 @@ public class TrainingTests
         Assert.That(e!.Message, Does.Contain(expected));
     }
 
+    [TestCase("kappa=[NaN,1,1,1]", "config: 'kappa[0]' = \"NaN\" is not a number.")]
+    [TestCase("qosMargin=lots", "--set qosMargin=lots: expected a number.")]
+    [TestCase("hidden=1.5", "config: 'hidden' = 1.5 is not a whole number.")]
+    [TestCase("trainingMix=[{\"aps\":\"x\"}]", "config: 'trainingMix[0].aps' = \"x\" is not a whole number.")]
+    [TestCase("uplinkQosFloor=maybe", "--set uplinkQosFloor=maybe: expected true or false.")]
+    public void A_value_of_the_wrong_kind_is_refused_naming_the_key_the_value_and_the_kind(string assignment, string expected)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfigBinder.Resolve(new CfHgnnConfig(), null, new[] { assignment }));
+        Assert.That(e!.Message, Is.EqualTo(expected));
+    }
+
     [Test]
     public void An_experiment_writes_report_curves_plots_and_a_checkpoint_that_evaluates_to_the_same_numbers()
     {
