@@ -20,10 +20,17 @@ public sealed record CheckpointInfo(string Plugin, string PluginVersion, int See
 /// <summary>A network's checkpoint does not fit the network it is loaded into.</summary>
 public sealed class CheckpointMismatchException : InvalidOperationException
 {
-    public CheckpointMismatchException(string message, string tensorName) : base(message) => TensorName = tensorName;
+    public CheckpointMismatchException(string message, string tensorName, string mismatches) : base(message)
+    {
+        TensorName = tensorName;
+        Mismatches = mismatches;
+    }
 
     /// <summary>The state-dict entry of the first mismatch.</summary>
     public string TensorName { get; }
+
+    /// <summary>What differs, e.g. <c>'head.weight' has shape [1, 8] in the checkpoint but [1, 4] in the network</c>.</summary>
+    public string Mismatches { get; }
 }
 
 /// <summary>
@@ -117,7 +124,7 @@ public static class Checkpoint
             var more = problems.Count > 1 ? $" ({problems.Count - 1} more mismatch{(problems.Count > 2 ? "es" : "")}: {string.Join(", ", problems.Skip(1).Take(5).Select(p => $"'{p.Name}'"))}{(problems.Count > 6 ? ", …" : "")})" : "";
             throw new CheckpointMismatchException(
                 $"Checkpoint '{path}' (plugin '{info.Plugin}' {info.PluginVersion}) does not fit the network: {problems[0].What}{more}. " +
-                "Build the network from the checkpoint's config (Checkpoint.ReadInfo(path).ConfigJson).", problems[0].Name);
+                "Build the network from the checkpoint's config (Checkpoint.ReadInfo(path).ConfigJson).", problems[0].Name, problems[0].What + more);
         }
 
         using (no_grad())

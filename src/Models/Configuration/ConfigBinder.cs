@@ -44,6 +44,19 @@ public static class ConfigBinder
             .Select(kv => $"{kv.Key}: {saved[kv.Key]?.ToJsonString()} → {kv.Value?.ToJsonString()}").ToList();
     }
 
+    /// <summary>
+    /// The settings, as dotted paths down to single values (lists whole), in which two configs' JSON differ:
+    /// <c>problem.users: 10 → 12</c>; a key only one side has shows <c>(none)</c> on the other.
+    /// </summary>
+    public static List<string> ChangedValues(JsonNode? saved, JsonNode? now, string path = "")
+    {
+        if (saved is JsonObject a && now is JsonObject b)
+            return a.Select(kv => kv.Key).Union(b.Select(kv => kv.Key))
+                .SelectMany(k => ChangedValues(a[k], b[k], path.Length == 0 ? k : $"{path}.{k}")).ToList();
+        return JsonNode.DeepEquals(saved, now) ? new List<string>()
+            : new List<string> { $"{path}: {saved?.ToJsonString() ?? "(none)"} → {now?.ToJsonString() ?? "(none)"}" };
+    }
+
     public static object FromJson(JsonObject json, Type type)
     {
         try

@@ -41,7 +41,7 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
 
         if (request.Mode == ExperimentMode.Evaluate)
         {
-            Checkpoint.Load(request.Checkpoint!, network);
+            LoadForEvaluation(request.Checkpoint!, network, configJson);
             log($"loaded {request.Checkpoint}");
         }
         else
@@ -73,6 +73,26 @@ public sealed class Experiment<TConfig, TInstance, TBatch>
         files.Add(ReportWriter.WriteJson(request.OutputDirectory, report));
         files.AddRange(DrawPlots(request.OutputDirectory, evaluations, curve));
         return new ExperimentOutcome(report, request.OutputDirectory, files);
+    }
+
+    /// <summary>
+    /// Loads the checkpoint to evaluate; where the settings given with it build another network (a size the network's
+    /// inputs depend on, changed with <c>--set</c>), says which settings differ from the checkpoint's.
+    /// </summary>
+    private static void LoadForEvaluation(string path, nn.Module network, System.Text.Json.Nodes.JsonObject configJson)
+    {
+        try
+        {
+            Checkpoint.Load(path, network);
+        }
+        catch (CheckpointMismatchException e)
+        {
+            var changed = ConfigBinder.ChangedValues(System.Text.Json.Nodes.JsonNode.Parse(Checkpoint.ReadInfo(path).ConfigJson), configJson);
+            throw new CheckpointMismatchException(
+                $"--checkpoint '{path}': these settings build another network than the one it holds ({e.Mismatches}). " +
+                $"Changed from the checkpoint's settings: {(changed.Count > 0 ? string.Join("; ", changed) : "none")}. " +
+                "The model takes the sizes it was built for; evaluate it there, or train one at these.", e.TensorName, e.Mismatches);
+        }
     }
 
     internal TConfig ResolveConfig(ExperimentRequest request)

@@ -314,4 +314,32 @@ public class TrainingTests
         Assert.That(evaluated.Report.Training, Is.Null);
         Assert.That(Checkpoint.ReadInfo(Path.Combine(_directory, "model.safetensors")).Step, Is.EqualTo(30));
     }
+
+    [Test]
+    public void Evaluating_a_checkpoint_with_settings_that_build_another_network_names_the_changed_settings()
+    {
+        var plugin = new ToyPlugin();
+        plugin.Run(new ExperimentRequest
+        {
+            Mode = ExperimentMode.Train, Device = CPU, OutputDirectory = _directory, Seed = 4, Overrides = new[] { "training.steps=2" },
+        });
+        var e = Assert.Throws<CheckpointMismatchException>(() => plugin.Run(new ExperimentRequest
+        {
+            Mode = ExperimentMode.Evaluate, Device = CPU, OutputDirectory = Path.Combine(_directory, "eval"),
+            Checkpoint = Path.Combine(_directory, "model.safetensors"), Overrides = new[] { "hidden=16", "note=other" },
+        }))!;
+        Assert.That(e.Message, Does.Contain("these settings build another network")
+            .And.Contain("Changed from the checkpoint's settings: hidden: 8 → 16; note: \"toy\" → \"other\".")
+            .And.Contain("has shape [8, 4] in the checkpoint but [16, 4] in the network"));
+    }
+
+    [Test]
+    public void Changed_values_are_listed_by_their_dotted_path()
+    {
+        var saved = JsonNode.Parse("""{"a": 1, "b": {"c": [1, 2], "d": "x"}, "gone": true}""");
+        var now = JsonNode.Parse("""{"a": 1, "b": {"c": [1, 3], "d": "x"}, "new": 2}""");
+        Assert.That(ConfigBinder.ChangedValues(saved, now),
+            Is.EqualTo(new[] { "b.c: [1,2] → [1,3]", "gone: true → (none)", "new: (none) → 2" }));
+        Assert.That(ConfigBinder.ChangedValues(saved, saved), Is.Empty);
+    }
 }
