@@ -129,7 +129,7 @@ public sealed class CfHgnnGraph
                 Fits(x.DlSubcarriers <= _config.MaxDlSubcarriers, "problem.dlSubcarriers", x.DlSubcarriers, $"1..{_config.MaxDlSubcarriers}");
                 Fits(x.UlSubcarriers <= _config.MaxUlSubcarriers, "problem.ulSubcarriers", x.UlSubcarriers, $"1..{_config.MaxUlSubcarriers}");
                 for (int d = 0; d < x.Mss; d++)
-                    Fits(x.ServingAps(d).Length <= p.ClusterCap, "problem.clusterCap", x.ServingAps(d).Length, $"1..{p.ClusterCap} APs per cluster");
+                    Fits(x.ServingAps(d).Length <= p.ClusterCap, $"cluster of MS {d}", x.ServingAps(d).Length, $"at most problem.clusterCap = {p.ClusterCap} APs");
                 for (int l = 0; l < x.Aps; l++)
                     Fits(Enumerable.Range(0, x.Mss).Count(d => x.Serves[l, d]) <= 1, "serves", l, "at most one MS per AP in Case 2");
                 break;
