@@ -97,7 +97,7 @@ public static class RunCommands
                     task.MaxValue = p.TotalSteps;
                     task.Value = p.Step;
                     task.Description = Markup.Escape($"step {p.Step}/{p.TotalSteps} loss {p.Loss:G4}" +
-                                                     (p.Validation is { } v ? $" val {v:G5}" : "") + $" ETA {p.Remaining:mm\\:ss}");
+                                                     (p.Validation is { } v ? $" val {v:G5}" : "") + $" ETA {Duration.Format(p.Remaining)}");
                 });
                 outcome = plugin.Run(request with
                 {
@@ -123,7 +123,7 @@ public static class RunCommands
         {
             if (p.Validation == _last && p.Step != p.TotalSteps) return;
             _last = p.Validation;
-            Console.WriteLine($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G5}  validation {p.Validation:G5}  lr {p.LearningRate:G3}  elapsed {p.Elapsed:mm\\:ss}");
+            Console.WriteLine($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G5}  validation {p.Validation:G5}  lr {p.LearningRate:G3}  elapsed {Duration.Format(p.Elapsed)}");
         }
     }
 }

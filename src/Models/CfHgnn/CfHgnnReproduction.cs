@@ -149,7 +149,7 @@ public sealed class CfHgnnReproduction
             TableVI(rows, train, options.LargeScaleKappa, options.LargeScaleEqRadius, summary, json);
         }
 
-        summary.AppendLine($"Reproduction took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device}.");
+        summary.AppendLine($"Reproduction took {Duration.Format(clock.Elapsed)} on {request.Device}.");
         return ExperimentOutcome.OfReproduction(request.OutputDirectory, files, summary.ToString(), json);
     }
 

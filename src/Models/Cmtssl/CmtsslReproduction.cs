@@ -96,7 +96,7 @@ public sealed class CmtsslReproduction
         // --- Fig. 8: DATL ---------------------------------------------------------------------------------------------
         if (options.DatlSbss.Length > 0 && options.DatlPlacements > 0) files.Add(Datl(summary, json));
 
-        summary.AppendLine($"Reproduction took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device} ({Environment.ProcessorCount} cores).");
+        summary.AppendLine($"Reproduction took {Duration.Format(clock.Elapsed)} on {request.Device} ({Environment.ProcessorCount} cores).");
         return ExperimentOutcome.OfReproduction(request.OutputDirectory, files, summary.ToString(), json);
     }
 

@@ -89,7 +89,7 @@ public sealed class HbgnnReproduction
 
         if (config.Reproduction.Sweep != "none") files.AddRange(Sweep(network, config, s, json));
 
-        s.AppendLine($"Reproduction took {clock.Elapsed:hh\\:mm\\:ss}.");
+        s.AppendLine($"Reproduction took {Duration.Format(clock.Elapsed)}.");
         var jsonPath = Path.Combine(request.OutputDirectory, "reproduction.json");
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
         var mdPath = Path.Combine(request.OutputDirectory, "reproduction.md");

@@ -144,7 +144,7 @@ public sealed class RoutedMtlReproduction
         Goals(config, results, seconds, summary);
         summary.Append(notes);
         files.AddRange(Figures(request.OutputDirectory, config, curves));
-        summary.AppendLine($"{(evaluate ? "Evaluation" : "Reproduction")} took {clock.Elapsed:hh\\:mm\\:ss} on {request.Device}.");
+        summary.AppendLine($"{(evaluate ? "Evaluation" : "Reproduction")} took {Duration.Format(clock.Elapsed)} on {request.Device}.");
 
         var jsonPath = Path.Combine(request.OutputDirectory, "reproduction.json");
         json["curves"] = curves.Select(c => new { scheme = c.Scheme, task = c.Task.ToString(), c.Step, c.Value, c.Violation }).ToList();

@@ -351,4 +351,13 @@ public class ReportingTests
         Assert.That(peak, Is.GreaterThanOrEqualTo(current));
         Assert.That(peak, Is.LessThan(1 << 20), "MB, not bytes or kB");
     }
+
+    [TestCase(0, "0:00:00")]
+    [TestCase(59.4, "0:00:59")]
+    [TestCase(3104, "0:51:44")]
+    [TestCase(3674.7, "1:01:14")]
+    [TestCase(97205, "27:00:05")]
+    [TestCase(-3, "0:00:00")]
+    public void Durations_count_whole_hours_past_one_and_past_a_day(double seconds, string expected) =>
+        Assert.That(Duration.Format(TimeSpan.FromSeconds(seconds)), Is.EqualTo(expected));
 }
