@@ -122,9 +122,10 @@ public static class Checkpoint
         if (problems.Count > 0)
         {
             var more = problems.Count > 1 ? $" ({problems.Count - 1} more mismatch{(problems.Count > 2 ? "es" : "")}: {string.Join(", ", problems.Skip(1).Take(5).Select(p => $"'{p.Name}'"))}{(problems.Count > 6 ? ", …" : "")})" : "";
+            string mismatches = problems[0].What + more;
             throw new CheckpointMismatchException(
-                $"Checkpoint '{path}' (plugin '{info.Plugin}' {info.PluginVersion}) does not fit the network: {problems[0].What}{more}. " +
-                "Build the network from the checkpoint's config (Checkpoint.ReadInfo(path).ConfigJson).", problems[0].Name, problems[0].What + more);
+                $"Checkpoint '{path}' (plugin '{info.Plugin}' {info.PluginVersion}) does not fit the network: {mismatches}. " +
+                "Build the network from the checkpoint's config (Checkpoint.ReadInfo(path).ConfigJson).", problems[0].Name, mismatches);
         }
 
         using (no_grad())
