@@ -38,6 +38,15 @@ public enum DelayLoss
     Mse,
 }
 
+/// <summary>What the networks read of each band's channel (spec mtl-routing §6.3, §12 #10).</summary>
+public enum InputFeature
+{
+    /// <summary>The normalised gain <c>|h_n|²/Ω_h</c>, Exp(1) distributed (spec §12 #10 [R]; default).</summary>
+    Gain,
+    /// <summary>Its natural log, <c>ln(|h_n|²/Ω_h)</c> (gains below 1e-12 read as 1e-12).</summary>
+    LogGain,
+}
+
 /// <summary>The methods compared (spec §8).</summary>
 public enum Scheme
 {
@@ -132,6 +141,13 @@ public sealed record RoutedMtlConfig : IPluginConfig
     /// </summary>
     public double DelayShare { get; init; } = 0.5;
 
+    /// <summary>
+    /// The network input per band for every scheme: gain (default, spec §12 #10 [R]) or logGain. At the delay tasks'
+    /// SNRs (about 10^14) the KKT powers are close to affine in <c>ln g_n</c> (§6.2: <c>P_n ∝ (1 − e^{−x_n})/x_n²</c> with
+    /// <c>x_n ≈ ln(g_n P_n)</c>), so the log is the feature the optimum reads.
+    /// </summary>
+    public InputFeature Features { get; init; } = InputFeature.Gain;
+
     /// <summary>Test samples per task, 1..10^6 (the paper: 10k).</summary>
     public int TestSamples { get; init; } = 10_000;
     /// <summary>Sizes whose test curves are drawn (Figs. 5–8).</summary>
@@ -206,6 +222,7 @@ public sealed record RoutedMtlConfig : IPluginConfig
         Require.Valid(ConstraintMargin is >= 0 and < 0.5, "constraintMargin", ConstraintMargin, "[0, 0.5)");
         Require.Valid(DelayShare is > 0 and < 1, "delayShare", DelayShare, "(0, 1)");
         Require.Valid(Enum.IsDefined(DelayLoss), "delayLoss", DelayLoss, "normalisedMse or mse");
+        Require.Valid(Enum.IsDefined(Features), "features", Features, "gain or logGain");
         Require.Valid(Enum.IsDefined(RouterActivation), "routerActivation", RouterActivation, "none, reLU, leakyReLU, tanh or sigmoid");
         Require.InRange(TestSamples, 1, 1_000_000, "testSamples");
         Require.Valid(Training.TrainInstances >= Training.BatchSize, "training.trainInstances", Training.TrainInstances, $">= training.batchSize ({Training.BatchSize})");

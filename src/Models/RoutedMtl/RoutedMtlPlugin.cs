@@ -72,7 +72,7 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
                 throw new ArgumentException($"instances[{s}]: task {x.Task} with {x.Gain.Length} gains; a batch holds one task ({task}).", nameof(instances));
             for (int i = 0; i < n; i++)
             {
-                features[s * n + i] = (float)x.Gain[i];
+                features[s * n + i] = (float)(config.Features == InputFeature.LogGain ? Math.Log(Math.Max(x.Gain[i], 1e-12)) : x.Gain[i]);
                 gain[s * n + i] = task.Kind == TaskKind.Delay ? config.Fdma.SnrGain(x.Gain[i]) : x.Gain[i];
                 if (target is null) continue;
                 double label = x.OptimalPower![i] / config.Fdma.TotalPower;

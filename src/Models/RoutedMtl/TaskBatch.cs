@@ -15,7 +15,7 @@ public sealed class TaskBatch : IDisposable
     /// <summary>The problems' settings the objective reads.</summary>
     public required FdmaConfig Fdma { get; init; }
     public required SumCapacityConfig Capacity { get; init; }
-    /// <summary>Network input: normalised gains <c>|h_n|²/Ω_h</c> <c>[B, N_i]</c>, float32.</summary>
+    /// <summary>Network input: normalised gains <c>|h_n|²/Ω_h</c> or their log (<see cref="RoutedMtlConfig.Features"/>) <c>[B, N_i]</c>, float32.</summary>
     public required Tensor Features { get; init; }
     /// <summary>Gains of the objective <c>[B, N_i]</c>, float64: SNR gains <c>|h|²/(N0 W)</c> (1/W) for delay tasks, <c>|h|²</c> for capacity tasks.</summary>
     public required Tensor Gain { get; init; }

@@ -134,6 +134,21 @@ public sealed class RoutedMtlPluginTests
     }
 
     [Test]
+    public void Log_gain_features_are_the_log_of_the_gains_and_leave_the_objective_unchanged()
+    {
+        var config = new RoutedMtlConfig();
+        foreach (var task in new[] { config.Tasks[1], config.Tasks[9] })
+        {
+            using var scope = NewDisposeScope();
+            using var gain = Batch(config, task, 32, 4);
+            using var log = Batch(config with { Features = InputFeature.LogGain }, task, 32, 4);
+            Assert.That((log.Features - gain.Features.log()).abs().max().item<float>(), Is.LessThan(1e-5f), $"{task}: ln g");
+            Assert.That(Same(log.Gain, gain.Gain), $"{task}: the objective reads the gains either way");
+        }
+        Assert.That(() => (config with { Features = (InputFeature)7 }).Validate(), Throws.InstanceOf<ArgumentException>().With.Message.Contains("features = 7"));
+    }
+
+    [Test]
     public void The_optimum_scores_zero_delay_error_and_equal_power_a_small_positive_one()
     {
         var config = new RoutedMtlConfig();
