@@ -74,6 +74,7 @@ public static class RunCommands
         if (request.Resume is not null && !File.Exists(request.Resume))
             throw new FileNotFoundException($"--resume: file '{request.Resume}' not found.");
 
+        plugin.CheckSettings(request);
         Console.WriteLine($"wgnn {verb} {plugin.Info.Name}{(request.Quick ? " --quick" : "")}: seed {request.Seed}, device {device}{(device.type == TorchSharp.DeviceType.CPU ? $", {TorchSharp.torch.get_num_threads()} thread(s)" : "")}, output {output}");
         var outcome = interactive ? RunWithProgressBar(plugin, request) : plugin.Run(request with { Log = Console.WriteLine, Progress = new PlainProgress() });
         Console.WriteLine();

@@ -8,6 +8,12 @@ public interface IModelPlugin
     PluginInfo Info { get; }
     Type ConfigType { get; }
 
+    /// <summary>
+    /// Resolves the settings of <paramref name="request"/> (defaults or the checkpoint's, then the file, then the
+    /// overrides) and checks them, running nothing; throws what <see cref="Run"/> would throw for them.
+    /// </summary>
+    void CheckSettings(ExperimentRequest request);
+
     /// <summary>Trains and/or evaluates as <paramref name="request"/> says and writes the report, curves and plots.</summary>
     ExperimentOutcome Run(ExperimentRequest request);
 }

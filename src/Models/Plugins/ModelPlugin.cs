@@ -20,6 +20,9 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
     public abstract PluginInfo Info { get; }
     public Type ConfigType => typeof(TConfig);
 
+    /// <inheritdoc />
+    public void CheckSettings(ExperimentRequest request) => new Experiment<TConfig, TInstance, TBatch>(this).ResolveConfig(request);
+
     /// <summary>One train / eval / reproduce run; a plugin whose paper needs more than one model and table overrides it.</summary>
     public virtual ExperimentOutcome Run(ExperimentRequest request) => new Experiment<TConfig, TInstance, TBatch>(this).Run(request);
 

@@ -6,7 +6,7 @@ namespace WirelessGnn.Tests.Cli;
 
 /// <summary>
 /// A bad setting ends <c>wgnn</c> with exit code 1 and one line naming the setting by the path it is given under, without
-/// .NET's " (Parameter '…')" and "Actual value was …" tails.
+/// .NET's " (Parameter '…')" and "Actual value was …" tails, and before the run header.
 /// </summary>
 public class ErrorLineTests
 {
@@ -20,9 +20,10 @@ public class ErrorLineTests
     public void A_setting_out_of_range_ends_the_run_with_one_line_naming_its_path(string arguments, string expected)
     {
         string output = Path.Combine(Path.GetTempPath(), $"wgnn-error-line-{Guid.NewGuid():N}");
-        var (code, error) = Run($"{arguments} --out {output}");
+        var (code, printed, error) = Run($"{arguments} --out {output}");
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error, Is.EqualTo(expected + Environment.NewLine));
+        Assert.That(printed, Is.Empty, "no run header before the settings are checked");
         Assert.That(Directory.Exists(output), Is.False, "nothing is written before the settings are checked");
     }
 
@@ -37,15 +38,15 @@ public class ErrorLineTests
         Assert.That(Require.Reason(new ArgumentException("no parameter named")), Is.EqualTo("no parameter named"));
     }
 
-    private static (int Code, string Error) Run(string arguments)
+    private static (int Code, string Printed, string Error) Run(string arguments)
     {
-        var error = new StringWriter();
+        var (printed, error) = (new StringWriter(), new StringWriter());
         var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(TextWriter.Null);
+        Console.SetOut(printed);
         Console.SetError(error);
         try
         {
-            return (WgnnCommand.Create().Parse(arguments).Invoke(), error.ToString());
+            return (WgnnCommand.Create().Parse(arguments).Invoke(), printed.ToString(), error.ToString());
         }
         finally
         {
