@@ -15,12 +15,14 @@ public abstract class MultiTaskNetwork : nn.Module
 {
     private readonly Tensor dualVariables, dualIntegral;
     private readonly double delayPower, capacityPower;
+    private readonly TaskIndexEncoding taskIndex;
 
     protected MultiTaskNetwork(string name, RoutedMtlConfig config) : base(name)
     {
         Tasks = config.Tasks;
         delayPower = config.Fdma.TotalPower;
         capacityPower = config.Capacity.MaxPower;
+        taskIndex = config.TaskIndex;
         dualVariables = zeros(Tasks.Count, config.MaxBands);
         register_buffer("duals", dualVariables);
         dualIntegral = zeros(Tasks.Count, config.MaxBands);
@@ -65,8 +67,8 @@ public abstract class MultiTaskNetwork : nn.Module
         return task.Kind == TaskKind.Delay ? delayPower * z.softmax(-1) : capacityPower * z.sigmoid();
     }
 
-    /// <summary>The task's one-hot index as a real feature, <c>i/K_tot</c> with i 1-based (spec §12 #16).</summary>
-    protected double IndexFeature(MtlTask task) => (task.Index + 1.0) / Tasks.Count;
+    /// <summary>The task's index as a real feature, <c>i/K_tot</c> or i (<see cref="RoutedMtlConfig.TaskIndex"/>), i 1-based (spec §12 #16).</summary>
+    protected double IndexFeature(MtlTask task) => taskIndex == TaskIndexEncoding.Raw ? task.Index + 1.0 : (task.Index + 1.0) / Tasks.Count;
 
     /// <summary>A network of <paramref name="scheme"/> for <paramref name="config"/>'s tasks (weights from torch's seeded generator).</summary>
     public static MultiTaskNetwork Create(Scheme scheme, RoutedMtlConfig config) => scheme switch

@@ -47,6 +47,15 @@ public enum InputFeature
     LogGain,
 }
 
+/// <summary>How the naive and zero-padding DNNs read the task index i (1-based) in their extra input slot (spec §12 #16).</summary>
+public enum TaskIndexEncoding
+{
+    /// <summary><c>i/K_tot</c>, in (0, 1] like the gains (spec §12 #16 [R]; default).</summary>
+    Scaled,
+    /// <summary>The raw integer i, 1..K_tot, as the paper feeds it [P].</summary>
+    Raw,
+}
+
 /// <summary>The methods compared (spec §8).</summary>
 public enum Scheme
 {
@@ -148,6 +157,9 @@ public sealed record RoutedMtlConfig : IPluginConfig
     /// </summary>
     public InputFeature Features { get; init; } = InputFeature.Gain;
 
+    /// <summary>The task index of the naive and zero-padding DNNs: scaled (default, spec §12 #16 [R]) or raw (the paper).</summary>
+    public TaskIndexEncoding TaskIndex { get; init; } = TaskIndexEncoding.Scaled;
+
     /// <summary>Test samples per task, 1..10^6 (the paper: 10k).</summary>
     public int TestSamples { get; init; } = 10_000;
     /// <summary>Sizes whose test curves are drawn (Figs. 5–8).</summary>
@@ -223,6 +235,7 @@ public sealed record RoutedMtlConfig : IPluginConfig
         Require.Valid(DelayShare is > 0 and < 1, "delayShare", DelayShare, "(0, 1)");
         Require.Valid(Enum.IsDefined(DelayLoss), "delayLoss", DelayLoss, "normalisedMse or mse");
         Require.Valid(Enum.IsDefined(Features), "features", Features, "gain or logGain");
+        Require.Valid(Enum.IsDefined(TaskIndex), "taskIndex", TaskIndex, "scaled or raw");
         Require.Valid(Enum.IsDefined(RouterActivation), "routerActivation", RouterActivation, "none, reLU, leakyReLU, tanh or sigmoid");
         Require.InRange(TestSamples, 1, 1_000_000, "testSamples");
         Require.Valid(Training.TrainInstances >= Training.BatchSize, "training.trainInstances", Training.TrainInstances, $">= training.batchSize ({Training.BatchSize})");

@@ -133,6 +133,20 @@ public sealed class RoutedMtlPluginTests
         Assert.That(normalised, Is.EqualTo(plain / pool.LabelSpread).Within(1e-5 * normalised));
     }
 
+    [TestCase(TaskIndexEncoding.Scaled, 3.0 / 14)]
+    [TestCase(TaskIndexEncoding.Raw, 3.0)]
+    public void The_naive_dnn_reads_the_task_index_in_slot_N_plus_one(TaskIndexEncoding encoding, double index)
+    {
+        var config = new RoutedMtlConfig { TaskIndex = encoding };
+        var task = config.Tasks[2];
+        torch.manual_seed(5);
+        using var net = (SharedTaskNetwork)MultiTaskNetwork.Create(Scheme.Naive, config);
+        using var scope = NewDisposeScope();
+        var x = rand(4, task.Bands);
+        var expected = 10 * net.Base.Forward(cat(new[] { x, full(4, 1, index) }, 1), null, task.Bands).softmax(-1);
+        Assert.That((net.Powers(task, x) - expected).abs().max().item<float>(), Is.LessThan(1e-6f));
+    }
+
     [Test]
     public void Log_gain_features_are_the_log_of_the_gains_and_leave_the_objective_unchanged()
     {
