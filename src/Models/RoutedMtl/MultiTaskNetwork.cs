@@ -68,7 +68,7 @@ public abstract class MultiTaskNetwork : nn.Module
     }
 
     /// <summary>The task's index as a real feature, <c>i/K_tot</c> or i (<see cref="RoutedMtlConfig.TaskIndex"/>), i 1-based (spec §12 #16).</summary>
-    protected double IndexFeature(MtlTask task) => taskIndex == TaskIndexEncoding.Raw ? task.Index + 1.0 : (task.Index + 1.0) / Tasks.Count;
+    protected double IndexFeature(MtlTask task) => taskIndex == TaskIndexEncoding.Scaled ? (task.Index + 1.0) / Tasks.Count : task.Index + 1.0;
 
     /// <summary>A network of <paramref name="scheme"/> for <paramref name="config"/>'s tasks (weights from torch's seeded generator).</summary>
     public static MultiTaskNetwork Create(Scheme scheme, RoutedMtlConfig config) => scheme switch

@@ -135,7 +135,7 @@ public sealed class RoutedMtlReproduction
         summary.AppendLine($"Settings for which the spec recommends a value [R] (config key = this run's value, the spec's in brackets): routerActivation = {config.RouterActivation} (spec: ReLU), " +
                            $"delayLoss = {config.DelayLoss} (spec: Mse), training.schedule = {config.Training.Schedule} (spec: Constant), constraintMargin = {config.ConstraintMargin:0.###} (training holds the average power to " +
                            $"{1 - config.ConstraintMargin:0.###}·P_av; the violation below is against P_av), dualProportionalGain = {config.DualProportionalGain:0.###} " +
-                           $"(spec: 0, plain dual ascent), features = {config.Features} (spec: Gain), taskIndex = {config.TaskIndex} (spec: Scaled, i/14; the paper: Raw).");
+                           $"(spec: 0, plain dual ascent), features = {config.Features} (spec: Gain), taskIndex = {config.TaskIndex} (spec: Scaled, i/14; the paper: Raw, the default).");
         summary.AppendLine();
         var json = new Dictionary<string, object?>();
         TableII(config, results, summary, json);
