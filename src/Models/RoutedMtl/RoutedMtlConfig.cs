@@ -36,6 +36,12 @@ public enum DelayLoss
     NormalisedMse,
     /// <summary>The plain MSE between <c>P/P_tot</c> and the labels (spec §12 #11 [R]).</summary>
     Mse,
+    /// <summary>
+    /// The natural log of <see cref="NormalisedMse"/>. Its gradient is the normalised MSE's divided by its value, so a
+    /// delay task pulls on the shared weights with the same relative strength however precise it has become: the
+    /// uncertainty weighting of Kendall, Gal and Cipolla (2018) with each task's variance at its optimum.
+    /// </summary>
+    LogNormalisedMse,
 }
 
 /// <summary>What the networks read of each band's channel (spec mtl-routing §6.3, §12 #10).</summary>
@@ -238,7 +244,7 @@ public sealed record RoutedMtlConfig : IPluginConfig
         Require.Valid(DualProportionalGain is >= 0 and <= 100, "dualProportionalGain", DualProportionalGain, "[0, 100]");
         Require.Valid(ConstraintMargin is >= 0 and < 0.5, "constraintMargin", ConstraintMargin, "[0, 0.5)");
         Require.Valid(DelayShare is > 0 and < 1, "delayShare", DelayShare, "(0, 1)");
-        Require.Valid(Enum.IsDefined(DelayLoss), "delayLoss", DelayLoss, "normalisedMse or mse");
+        Require.Valid(Enum.IsDefined(DelayLoss), "delayLoss", DelayLoss, "normalisedMse, mse or logNormalisedMse");
         Require.Valid(Enum.IsDefined(Features), "features", Features, "gain or logGain");
         Require.Valid(Enum.IsDefined(TaskIndex), "taskIndex", TaskIndex, "scaled or raw");
         Require.Valid(Enum.IsDefined(RouterActivation), "routerActivation", RouterActivation, "none, reLU, leakyReLU, tanh or sigmoid");

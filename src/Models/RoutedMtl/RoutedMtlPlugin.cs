@@ -95,10 +95,13 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
 
     public override nn.Module CreateNetwork(RoutedMtlConfig config) => MultiTaskNetwork.Create(Scheme.Proposed, config);
 
+    /// <summary>The floor of the normalised MSE under <see cref="DelayLoss.LogNormalisedMse"/>, so an exact fit gives a finite loss.</summary>
+    public const double MinNormalisedMse = 1e-12;
+
     /// <summary>
     /// A task's loss on a batch, without β_i (spec §5.1): delay tasks the MSE between <c>P/P_tot</c> and the normalised
     /// labels over the output units (zero padding: all units, padded labels 0), divided by the batch's
-    /// <see cref="TaskBatch.LabelSpread"/> with <see cref="DelayLoss.NormalisedMse"/>; capacity tasks the Lagrangian
+    /// <see cref="TaskBatch.LabelSpread"/> with <see cref="DelayLoss.NormalisedMse"/> (and its log with <see cref="DelayLoss.LogNormalisedMse"/>); capacity tasks the Lagrangian
     /// <c>mean f_0 + Σ_n λ_n mean f_n</c> with <c>f_0 = −log2(1 + Σ g P)</c> and the budget tightened by
     /// <see cref="RoutedMtlConfig.ConstraintMargin"/>, plus the constraint means <c>[C]</c> for the dual step (null for
     /// delay tasks).
@@ -112,7 +115,12 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
             var target = batch.Target!;
             if (powers.shape[1] > task.Bands) target = nn.functional.pad(target, new long[] { 0, powers.shape[1] - task.Bands });
             var mse = nn.functional.mse_loss(powers / config.Fdma.TotalPower, target);
-            return (config.DelayLoss == DelayLoss.NormalisedMse ? mse / batch.LabelSpread : mse, null);
+            return (config.DelayLoss switch
+            {
+                DelayLoss.Mse => mse,
+                DelayLoss.NormalisedMse => mse / batch.LabelSpread,
+                _ => (mse / batch.LabelSpread).clamp_min(MinNormalisedMse).log(),
+            }, null);
         }
         var decision = powers.narrow(1, 0, task.Bands);
         var capacity = AverageSumCapacity.Capacity(batch.Gain.to_type(decision.dtype), decision);

@@ -133,6 +133,33 @@ public sealed class RoutedMtlPluginTests
         Assert.That(normalised, Is.EqualTo(plain / pool.LabelSpread).Within(1e-5 * normalised));
     }
 
+    [Test]
+    public void The_log_delay_loss_is_the_log_of_the_normalised_one_and_its_gradient_is_divided_by_that_loss()
+    {
+        var config = new RoutedMtlConfig();
+        var task = config.Tasks[1];
+        using var batch = Batch(config, task, 32, 12);
+        torch.manual_seed(9);
+        using var net = MultiTaskNetwork.Create(Scheme.Proposed, config);
+        var weight = net.parameters().First();
+
+        (double Loss, Tensor Grad) LossAndGrad(DelayLoss kind)
+        {
+            net.zero_grad();
+            var loss = RoutedMtlPlugin.TaskLoss(net, batch, config with { DelayLoss = kind }).Loss;
+            loss.backward();
+            return (loss.item<float>(), weight.grad!.clone());
+        }
+
+        using var scope = NewDisposeScope();
+        var (normalised, gradNormalised) = LossAndGrad(DelayLoss.NormalisedMse);
+        var (log, gradLog) = LossAndGrad(DelayLoss.LogNormalisedMse);
+        Assert.That(log, Is.EqualTo(Math.Log(normalised)).Within(1e-5));
+        Assert.That(gradNormalised.abs().max().item<float>(), Is.GreaterThan(0f), "the first weight takes part in the loss");
+        var expected = gradNormalised / normalised;
+        Assert.That((gradLog - expected).abs().max().item<float>(), Is.LessThan(1e-4 * expected.abs().max().item<float>()));
+    }
+
     [TestCase(TaskIndexEncoding.Scaled, 3.0 / 14)]
     [TestCase(TaskIndexEncoding.Raw, 3.0)]
     public void The_naive_dnn_reads_the_task_index_in_slot_N_plus_one(TaskIndexEncoding encoding, double index)
