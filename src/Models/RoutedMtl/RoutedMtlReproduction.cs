@@ -308,12 +308,12 @@ public sealed class RoutedMtlReproduction
             var r = cap.Select(t => Mean(results, "proposed", t) / Mean(results, "single_task", t)).ToList();
             string budget = config.Phase2Steps < config.BaselineSteps && config.Phase2Init == Phase2Init.Reinit
                 ? $"; the re-initialised bDNN trained t2 = {config.Phase2Steps} steps, each single-task DNN {config.BaselineSteps}" : "";
-            s.AppendLine($"- capacity within 2 % of single-task at every N: {Check(r.All(x => x >= 0.98))} (ratios {string.Join(", ", r.Select(x => x.ToString("F3")))}{budget})");
+            s.AppendLine($"- capacity within 2 % of single-task at every N: {Check(r.All(x => x >= 0.98))} (ratios {string.Join(", ", r.Select(x => x.ToString("F3")))}{budget}{PaperRatios(cap, RoutedMtlPaper.TableIII[Scheme.Proposed], RoutedMtlPaper.TableIII[Scheme.SingleTask], "F3")})");
             var d = del.Select(t => Mean(results, "proposed", t) / Mean(results, "single_task", t)).ToList();
-            s.AppendLine($"- delay MSE ≤ 1.5× single-task at every N: {Check(d.All(x => x <= 1.5))} (ratios {string.Join(", ", d.Select(x => x.ToString("G3")))})");
+            s.AppendLine($"- delay MSE ≤ 1.5× single-task at every N: {Check(d.All(x => x <= 1.5))} (ratios {string.Join(", ", d.Select(x => x.ToString("G3")))}{PaperRatios(del, RoutedMtlPaper.TableII[Scheme.Proposed], RoutedMtlPaper.TableII[Scheme.SingleTask], "G3")})");
         }
         var o = cap.Select(t => Mean(results, "proposed", t) / Mean(results, "oracle", t)).ToList();
-        s.AppendLine($"- capacity within 5 % of the derived oracle at every N: {Check(o.All(x => x >= 0.95))} (ratios {string.Join(", ", o.Select(x => x.ToString("F3")))})");
+        s.AppendLine($"- capacity within 5 % of the derived oracle at every N: {Check(o.All(x => x >= 0.95))} (ratios {string.Join(", ", o.Select(x => x.ToString("F3")))}{PaperRatios(cap, RoutedMtlPaper.TableIII[Scheme.Proposed], RoutedMtlPaper.OracleCapacity, "F3")})");
         var v = cap.Select(t => MeanViolation(results, "proposed", t) / config.Capacity.AveragePower).ToList();
         s.AppendLine($"- average violation below 1 % of the budget at every N: {Check(v.All(x => x < 0.01))} (max {100 * v.Max():F2} %)");
         if (results.ContainsKey("naive"))
@@ -327,6 +327,16 @@ public sealed class RoutedMtlReproduction
             s.AppendLine($"- training time ≤ 1.2× the single-task DNNs' total: {(comparable ? Check(p.Average() <= 1.2 * st.Average()) : "not measured (unequal task-steps)")} ({p.Average() / st.Average():F2})");
         }
         s.AppendLine();
+    }
+
+    /// <summary>
+    /// "; the paper's: …", the same ratio of the paper's reported values (§11; the oracle is the spec's [D]) at
+    /// <paramref name="tasks"/>' sizes, or "" where the paper has no value for some size.
+    /// </summary>
+    private static string PaperRatios(IReadOnlyList<MtlTask> tasks, double[] numerator, double[] denominator, string format)
+    {
+        var ratios = tasks.Select(t => RoutedMtlPaper.At(numerator, t.Bands) / RoutedMtlPaper.At(denominator, t.Bands)).ToList();
+        return ratios.All(r => r.HasValue) ? $"; the paper's: {string.Join(", ", ratios.Select(r => r!.Value.ToString(format)))}" : "";
     }
 
     private static string RoutingNotes(RoutedMtlNetwork network, RoutedMtlConfig config)
