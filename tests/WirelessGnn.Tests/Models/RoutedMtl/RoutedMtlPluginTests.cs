@@ -325,6 +325,8 @@ public sealed class RoutedMtlPluginTests
             Assert.That(outcome.Summary, Does.Contain("Table II").And.Contain("Table III").And.Contain("Goals").And.Contain("oracle"));
             Assert.That(outcome.Summary, Does.Contain("; the paper's: 1.05, 1.44)").And.Contain("; the paper's: 0.999, 0.995)").And.Contain("; the paper's: 0.993, 0.973)"),
                 "each goal line gives the paper's own ratios beside ours");
+            Assert.That(outcome.Summary, Does.Match(@"training time ≤ 1\.2× the single-task DNNs' total: (met|MISSED) \([0-9.]+; the proposed model ran 6 steps of every task, each single-task DNN 4\)"),
+                "with more task-steps than the baselines the time ratio is scored, and the budgets named");
             Assert.That(outcome.Summary, Does.Contain("the re-initialised bDNN trained t2 = 3 steps, each single-task DNN 4"), "the budgets behind the capacity ratio");
             foreach (var file in new[] { "report.json", "reproduction.json", "reproduction.md", "model.safetensors", "fig5_delay_N5.png", "fig6_capacity_N5.png" })
                 Assert.That(File.Exists(Path.Combine(directory, file)), file);
