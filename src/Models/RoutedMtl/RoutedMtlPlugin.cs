@@ -119,7 +119,8 @@ public sealed class RoutedMtlPlugin : ModelPlugin<RoutedMtlConfig, TaskSample, T
             {
                 DelayLoss.Mse => mse,
                 DelayLoss.NormalisedMse => mse / batch.LabelSpread,
-                _ => (mse / batch.LabelSpread).clamp_min(MinNormalisedMse).log(),
+                DelayLoss.LogNormalisedMse => (mse / batch.LabelSpread).clamp_min(MinNormalisedMse).log(),
+                _ => throw new ArgumentOutOfRangeException(nameof(config), config.DelayLoss, "delayLoss: expected normalisedMse, mse or logNormalisedMse."),
             }, null);
         }
         var decision = powers.narrow(1, 0, task.Bands);
