@@ -111,12 +111,16 @@ public static class ConfigBinder
     }
 
     /// <summary>Defaults, then the file's values, then the overrides; validated.</summary>
-    public static T Resolve<T>(T defaults, JsonObject? file, IEnumerable<string> overrides) where T : class, IPluginConfig
+    public static T Resolve<T>(T defaults, JsonObject? file, IEnumerable<string> overrides) where T : class, IPluginConfig =>
+        (T)Resolve((IPluginConfig)defaults, file, overrides);
+
+    /// <summary>The same for a config whose type is known only at run time (it is <paramref name="defaults"/>' type).</summary>
+    public static IPluginConfig Resolve(IPluginConfig defaults, JsonObject? file, IEnumerable<string> overrides)
     {
         var json = ToJson(defaults);
         if (file is not null) Merge(json, file, "");
         foreach (var assignment in overrides) Set(json, assignment);
-        var config = FromJson<T>(json);
+        var config = (IPluginConfig)FromJson(json, defaults.GetType());
         config.Validate();
         return config;
     }

@@ -8,6 +8,9 @@ public interface IModelPlugin
     PluginInfo Info { get; }
     Type ConfigType { get; }
 
+    /// <summary>The settings that <c>--config</c> and <c>--set</c> change: the paper's, or with <paramref name="quick"/> the small ones.</summary>
+    IPluginConfig DefaultConfig(bool quick);
+
     /// <summary>
     /// Resolves the settings of <paramref name="request"/> (defaults or the checkpoint's, then the file, then the
     /// overrides) and checks them, running nothing; throws what <see cref="Run"/> would throw for them.

@@ -29,6 +29,8 @@ public abstract class ModelPlugin<TConfig, TInstance, TBatch> : IModelPlugin
     /// <summary>The paper's settings, or with <paramref name="quick"/> a small version that trains in about a minute on 2 cores.</summary>
     public abstract TConfig DefaultConfig(bool quick);
 
+    IPluginConfig IModelPlugin.DefaultConfig(bool quick) => DefaultConfig(quick);
+
     /// <summary><paramref name="count"/> instances sampled with <paramref name="seed"/>: same seed, same instances.</summary>
     public abstract IReadOnlyList<TInstance> Sample(TConfig config, int count, int seed);
 
