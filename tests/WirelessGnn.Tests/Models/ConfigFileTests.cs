@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using WirelessGnn.Models.Configuration;
-using WirelessGnn.Models.Experiments;
 using WirelessGnn.Models.Plugins;
-using static TorchSharp.torch;
 
 namespace WirelessGnn.Tests.Models;
 
@@ -28,14 +26,11 @@ public class ConfigFileTests
     {
         var plugin = PluginCatalog.Find(Path.GetFileName(path).Split('.')[0]);
         var file = ConfigBinder.ReadFile(path);
-        plugin.CheckSettings(new ExperimentRequest
-        {
-            Mode = ExperimentMode.Reproduce, Device = CPU, OutputDirectory = Path.GetTempPath(), ConfigFile = file,
-        });
-
-        // A value equal to the default would make the file claim a choice it does not make.
+        // What `reproduce --config` resolves: defaults, then the file; validated.
         var defaults = plugin.DefaultConfig(quick: false);
         var resolved = ConfigBinder.Resolve(defaults, file, Array.Empty<string>());
+
+        // A value equal to the default would make the file claim a choice it does not make.
         var changed = ConfigBinder.ChangedValues(ConfigBinder.ToJson(defaults), ConfigBinder.ToJson(resolved));
         Assert.That(changed, Has.Count.EqualTo(Leaves(file)), string.Join("; ", changed));
     }
